@@ -78,7 +78,7 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         yield SchemaIssue(pointer, f"missing required key '{missing}'{_in(where)}")
         return
     if validator_name == "dependentRequired":
-        yield SchemaIssue(pointer + ("<defenses>",) if not pointer else pointer,
+        yield SchemaIssue(pointer or ("<defenses>",),
                           "`defenses` needs `counters`: name the attack types the defense works against")
         return
     value = error.instance
@@ -101,7 +101,8 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         expected = error.validator_value
         expected_words = {"array": "a list", "object": "a mapping", "string": "text", "integer": "a whole number"}
         want = expected_words.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
-        hint = f" (write `{pointer[-1]}: [{value}]`)" if expected == "array" and isinstance(value, str) and pointer else ""
+        as_list = expected == "array" and isinstance(value, str) and pointer
+        hint = f" (write `{pointer[-1]}: [{value}]`)" if as_list else ""
         yield SchemaIssue(pointer, f"{where}: expected {want}, found {_type_word(value)}{hint}")
         return
     if validator_name == "minItems":
