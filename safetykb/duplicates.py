@@ -9,23 +9,28 @@ import difflib
 import html
 import re
 import unicodedata
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 #: Two normalised titles at least this similar are the same paper.
 NEAR_RATIO = 0.95
+#: Near-identical titles are looked for among titles that share their first or their last _BLOCK characters.
 _BLOCK = 12
 
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _VERSION = re.compile(r"v\d+$")
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normalise_title(title: str) -> str:
     """Lowercase letters and digits only: 'Ab-using  Images' and 'Abusing images' agree."""
+    if title.isascii() and "&" not in title:  # the common case, the same result as the general one below
+        return _NOT_ASCII_ALNUM.sub("", title.lower())
     text = unicodedata.normalize("NFKD", html.unescape(title))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return "".join(c for c in text.lower() if c.isalnum())
@@ -76,15 +81,59 @@ class Duplicate:
     field: str  # the field that shows it: 'links.arxiv', 'links.doi' or 'title'
 
 
+@dataclass(frozen=True, slots=True)
+class _Title:
+    """A known normalised title in a block, with what makes comparing it cheap."""
+
+    length: int
+    seq: int  # order of addition: candidates are tried in this order
+    paper_id: str
+    norm: str
+    chars: int | None  # its characters as a multiset (see _char_multiset)
+
+
+def _by_length(entry: _Title) -> tuple[int, int]:
+    return entry.length, entry.seq
+
+
+#: Width of one character's field in _char_multiset.
+_FIELD = 64
+_FIELD_SHIFT = {c: i * _FIELD for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
+
+
+def _char_multiset(norm: str) -> int | None:
+    """A title's characters as one integer: each character owns a field holding its count in unary, so
+    `(a & b).bit_count()` is the number of characters two titles share, which is what difflib's quick_ratio
+    counts. None for a character outside a-z0-9 or more than _FIELD of one (then no shortcut is taken)."""
+    code = 0
+    for char, count in Counter(norm).items():
+        shift = _FIELD_SHIFT.get(char)
+        if shift is None or count > _FIELD:
+            return None
+        code |= ((1 << count) - 1) << shift
+    return code
+
+
 class PaperIndex:
-    """Finds papers already known by arXiv id, DOI, title or near-identical title."""
+    """Finds papers already known by arXiv id, DOI, title or near-identical title.
+
+    Near-identical titles are looked for among the titles that share a block (the first or the last
+    _BLOCK characters). Many titles end alike ('... large language models'), so a block can hold a large
+    share of the knowledge base: blocks are kept sorted by length, only titles of a length that can reach
+    NEAR_RATIO are visited, and a character count rules out most of them before difflib runs. The answer
+    is the one a plain scan of the blocks in order of addition gives (`_scan_near`, kept for the rare
+    index where one id was added twice).
+    """
 
     def __init__(self, papers: Iterable[tuple[str, dict[str, Any]]] = ()) -> None:
         self.by_arxiv: dict[str, str] = {}
         self.by_doi: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
-        self._blocks: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._blocks: dict[str, list[_Title]] = defaultdict(list)  # sorted by (length, seq)
         self._allowed: dict[str, set[str]] = defaultdict(set)
+        self._ids: set[str] = set()
+        self._id_added_twice = False
+        self._added = 0
         for paper_id, record in papers:
             self.add(paper_id, record)
 
@@ -109,13 +158,14 @@ class PaperIndex:
         other = self.by_title.get(norm)
         if other and other != self_id and other not in allowed:
             return Duplicate(other, self_id or "", "the same title", "title")
-        for candidate_id, candidate in self._candidates(norm):
-            if candidate_id in (self_id, other) or candidate_id in allowed:
-                continue
-            if self_id in self._allowed.get(candidate_id, set()):
-                continue
-            if near_identical(norm, candidate):
-                return Duplicate(candidate_id, self_id or "", "a near-identical title", "title")
+
+        def skipped(candidate_id: str) -> bool:
+            return (candidate_id in (self_id, other) or candidate_id in allowed
+                    or self_id in self._allowed.get(candidate_id, set()))
+
+        near = self._scan_near(norm, skipped) if self._id_added_twice else self._find_near(norm, skipped)
+        if near:
+            return Duplicate(near, self_id or "", "a near-identical title", "title")
         return None
 
     def add(self, paper_id: str, record: dict[str, Any]) -> None:
@@ -129,19 +179,51 @@ class PaperIndex:
         if isinstance(title, str):
             norm = normalise_title(title)
             self.by_title.setdefault(norm, paper_id)
+            self._id_added_twice |= paper_id in self._ids
+            self._ids.add(paper_id)
+            self._added += 1
+            entry = _Title(len(norm), self._added, paper_id, norm, _char_multiset(norm))
             for key in self._block_keys(norm):
-                self._blocks[key].append((paper_id, norm))
+                block = self._blocks[key]
+                block.insert(bisect_right(block, _by_length(entry), key=_by_length), entry)
         for other in record.get("not_duplicate_of") or []:
             if isinstance(other, str):
                 self._allowed[paper_id].add(other)
                 self._allowed[other].add(paper_id)
 
-    def _candidates(self, norm: str) -> list[tuple[str, str]]:
+    def _find_near(self, norm: str, skipped: Any) -> str | None:
+        """The first title near-identical to norm: head block before tail block, each in order of addition."""
+        length = len(norm)
+        # Lengths a near-identical title can have (a little wider than near_identical's own bound).
+        low, high = int(length * NEAR_RATIO) - 1, int((length + 1) / NEAR_RATIO) + 1
+        chars = _char_multiset(norm)
+        best: tuple[int, int, str] | None = None
+        for rank, key in enumerate(self._block_keys(norm)):
+            block = self._blocks.get(key)
+            if not block:
+                continue
+            start = bisect_left(block, (low, 0), key=_by_length)
+            stop = bisect_right(block, (high, self._added + 1), key=_by_length)
+            for entry in block[start:stop]:
+                if (chars is not None and entry.chars is not None and entry.norm != norm
+                        and 2.0 * (chars & entry.chars).bit_count() / (length + entry.length) < NEAR_RATIO):
+                    continue  # difflib's quick_ratio, exactly: near_identical would say no
+                if best is not None and (rank, entry.seq) > best[:2]:
+                    continue
+                if not skipped(entry.paper_id) and near_identical(norm, entry.norm):
+                    best = (rank, entry.seq, entry.paper_id)
+        return best[2] if best else None
+
+    def _scan_near(self, norm: str, skipped: Any) -> str | None:
+        """The plain scan _find_near stands for: every candidate in order, the first of each id only."""
         seen: dict[str, str] = {}
         for key in self._block_keys(norm):
-            for paper_id, title in self._blocks.get(key, ()):
-                seen.setdefault(paper_id, title)
-        return list(seen.items())
+            for entry in sorted(self._blocks.get(key, ()), key=lambda e: e.seq):
+                seen.setdefault(entry.paper_id, entry.norm)
+        for candidate_id, candidate in seen.items():
+            if not skipped(candidate_id) and near_identical(norm, candidate):
+                return candidate_id
+        return None
 
     @staticmethod
     def _block_keys(norm: str) -> tuple[str, str]:

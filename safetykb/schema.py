@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .layout import KINDS, SCHEMA_DIR
+from .precheck import Predicate, compile_schema
 from .suggest import did_you_mean
 
 Pointer = tuple[str | int, ...]
@@ -37,6 +38,12 @@ def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema(kind))
 
 
+@cache
+def _accepts(kind: str) -> Predicate | None:
+    """A fast check that passes only valid records (see safetykb.precheck); None when not available."""
+    return compile_schema(schema(kind))
+
+
 def all_schemas() -> dict[str, dict[str, Any]]:
     return {kind: schema(kind) for kind in KINDS}
 
@@ -48,6 +55,9 @@ def field_names(kind: str) -> list[str]:
 
 def check(kind: str, data: dict[str, Any]) -> list[SchemaIssue]:
     """Every schema error of one record, in contributor words."""
+    accepts = _accepts(kind)
+    if accepts is not None and accepts(data):
+        return []
     issues: list[SchemaIssue] = []
     for error in validator(kind).iter_errors(data):
         issues.extend(_explain(kind, error))
