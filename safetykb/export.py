@@ -1,4 +1,4 @@
-"""Exports of the whole knowledge base from its graph: JSON, GraphML, BibTeX, CSV."""
+"""Exports of the whole knowledge base from its graph: JSON, GraphML, BibTeX, CSV, Awesome-list Markdown."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from .awesome import to_awesome
 from .bibtex import to_bibtex
 from .layout import KINDS, PLURALS
 from .queries import Graph, newest_first, of_kind, record
@@ -80,6 +81,7 @@ EXPORTERS: dict[str, Callable[[Graph], str]] = {
     "graphml": to_graphml,
     "bib": to_bib,
     "csv": to_csv,
+    "awesome": to_awesome,
 }
 
 

@@ -127,7 +127,7 @@ def _people(value: object) -> tuple[list[Person], list[str]]:
             given = " ".join(name.first)
             family = " ".join([*name.von, *name.last])
             if name.jr:
-                family += ", " + " ".join(name.jr)
+                family += " " + " ".join(name.jr)  # no comma: BibTeX would read "A B, Jr." as "Last, First"
         given, family = clean_text(given.replace("{", "").replace("}", "")), clean_text(
             family.replace("{", "").replace("}", ""))
         if family.lower() == "others" and not given:
