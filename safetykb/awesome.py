@@ -154,6 +154,9 @@ def to_awesome(graph: Graph) -> str:
         "threat. Generated from the safetykb records by `scripts/export.py awesome`: edit the records "
         "(papers/, taxonomy/), not this file.",
         "",
+        "Seeded from [Awesome-LVLM-Safety](https://github.com/XuankunRong/Awesome-LVLM-Safety) (CC BY-NC 4.0) "
+        "and [Awesome-Large-Model-Safety](https://github.com/xingjunm/Awesome-Large-Model-Safety) (MIT).",
+        "",
         "## Contents",
         "",
         *toc,
