@@ -109,7 +109,7 @@ class CrossChecker:
                 return f"'{target}' cannot be its own parent"
             return None
         if actual is not None:
-            return f"'{target}' is a {KIND_WORDS[actual]}, not a {want} (`{field}` takes {want} ids)"
+            return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
         alias_of = self.aliases.get(target.lower())
         if alias_of and self.kb.kind_of(alias_of) in kinds:
             return f"unknown {want} '{target}': it is an alias, use the id '{alias_of}'"
@@ -152,6 +152,10 @@ class CrossChecker:
                     if "near" in dup.reason else "")
             yield Finding(path, pointer, f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); "
                           f"merge the two records{hint}")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _alias_index(kb: KnowledgeBase) -> dict[str, str]:
