@@ -46,8 +46,12 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
                           f"move the file to papers/{year}/ or correct the year")
 
 
-def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
-    """arXiv ids and DOIs have valid forms (URLs are checked by the schema)."""
+def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
+    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    date, year = record.get("date"), record.get("year")
+    if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
+        yield Finding(path, ("date",), f"date {date} is not in year {year}: `year` is the year of the first "
+                      "public version, the year of `date`")
     links = record.get("links")
     if not isinstance(links, dict):
         return
@@ -56,8 +60,6 @@ def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
         bare = arxiv_key(arxiv)
         hint = f": write the bare id '{bare}'" if valid_arxiv(bare) else ": expected a form like 2311.05608"
         yield Finding(path, ("links", "arxiv"), f"'{arxiv}' is not a valid arXiv id{hint}")
-    elif arxiv is not None and not isinstance(arxiv, str):
-        yield Finding(path, ("links", "arxiv"), "an arXiv id is text: quote it, e.g. '2311.05608'")
     doi = links.get("doi")
     if isinstance(doi, str) and not valid_doi(doi):
         bare = doi.split("doi.org/")[-1]
