@@ -29,6 +29,8 @@ ROLES: tuple[tuple[str, str, str], ...] = (
     ("evaluates", "evaluation", "Benchmarks and evaluations"),
 )
 
+TITLE = "Awesome Large-Model Safety"
+
 _ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+>=])")
 
@@ -113,7 +115,10 @@ def to_awesome(graph: Graph) -> str:
             if not named:
                 general[family].add(pid)
     extra_families = sorted((set(groups) | set(general)) - set(families))
+    # GitHub numbers repeated heading anchors in document order (-1, -2, ...): every heading is counted
     used: dict[str, int] = {}
+    _slug(TITLE, used)
+    _slug("Contents", used)
     toc: list[str] = []
     body: list[str] = []
     for family in [*families, *extra_families]:
@@ -122,7 +127,6 @@ def to_awesome(graph: Graph) -> str:
         heading = _name(graph, family)
         toc.append(f"- [{escape(heading)}](#{_slug(heading, used)})")
         body += ["", f"## {escape(heading)}"]
-        family_name = escape(heading)
         subtypes = [n for n, _d in tree_order(graph, "model") if family in ancestors(graph, n)]
         if subtypes:
             body += ["", "Includes " + ", ".join(escape(_name(graph, n)) for n in subtypes) + "."]
@@ -132,23 +136,21 @@ def to_awesome(graph: Graph) -> str:
         if general.get(family):
             sections.append(("", "General"))
         for attack, name in sections:
-            # the anchor is GitHub's slug of the rendered heading text, so it is taken from the plain words
-            anchor = _slug(f"{name} ({heading})", used)
-            title = f"{escape(name)} ({family_name})"
-            toc.append(f"  - [{title}](#{anchor})")
-            body += ["", f"### {title}"]
+            toc.append(f"  - [{escape(name)}](#{_slug(name, used)})")
+            body += ["", f"### {escape(name)}"]
             roles = groups[family][attack] if attack else {"": general[family]}
             for _field, role, role_heading in (ROLES if attack else (("", "", ""),)):
                 ids = roles.get(role) or set()
                 if not ids:
                     continue
                 if role_heading:
+                    _slug(role_heading, used)
                     body += ["", f"#### {role_heading}"]
                 body.append("")
                 body += [entry(papers[p]) for p in newest_first(graph, ids)]
     count = len(papers)
     header = [
-        "# Awesome Large-Model Safety",
+        f"# {TITLE}",
         "",
         f"{count} paper{'s' if count != 1 else ''} on the safety of large models, grouped by model family and "
         "threat. Generated from the safetykb records by `scripts/export.py awesome`: edit the records "

@@ -145,10 +145,6 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         print(EXAMPLES, file=stderr)
         return 2
 
-    items = _gather(source, args.timeout, err)
-    if items is None:
-        return 1
-
     result = load_and_validate(root)
     if result.problems:
         err(f"note: the knowledge base already has {len(result.problems)} problems elsewhere "
@@ -168,6 +164,10 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         err(missing_message(given.missing()))
         return 2
     prompter = Prompter(graph, ask or input, stdout) if interactive else None
+
+    items = _gather(source, args.timeout, err)  # after the flags are checked: no request for a doomed run
+    if items is None:
+        return 1
 
     index = PaperIndex(sorted(result.kb.papers.items()))
     taken = {path.stem for _kind, path in record_files(root)} | {rid for _kind, rec in result.kb for rid in [rec["id"]]}

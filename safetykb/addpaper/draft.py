@@ -61,8 +61,8 @@ def record_path(root: Path, record: dict[str, Any]) -> Path:
 
 
 def render(record: dict[str, Any]) -> str:
-    """The record file's text: the editor hint, then the fields; lists and links on one line."""
-    body = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, default_flow_style=None, width=4096)
+    """The record file's text: the editor hint, then the fields in block style, as the seed records."""
+    body = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     return f"{EDITOR_HINT}\n{body}"
 
 

@@ -165,7 +165,7 @@ def parse_crossref(body: bytes, doi: str) -> Metadata:
     message = payload.get("message") if isinstance(payload, dict) else None
     if not isinstance(message, dict):
         raise FetchError(f"{malformed} (no `message` object)")
-    title = clean_text(_first(message.get("title")) or "")
+    title = clean_text(_first(message.get("title")) or "", markup=True)
     authors = [p for p in (_crossref_person(a) for a in message.get("author") or []) if p]
     if not title:
         raise FetchError(f"{malformed} (no title)")
@@ -178,8 +178,8 @@ def parse_crossref(body: bytes, doi: str) -> Metadata:
     date = "-".join([f"{year:04d}", *(f"{p:02d}" for p in parts[1:3])]) if len(parts) > 1 else None
     meta = Metadata(title=title, authors=authors, year=year, date=date, where=f"Crossref {doi}",
                     doi=str(message.get("DOI") or doi))
-    container = clean_text(_first(message.get("container-title")) or "")
-    short = clean_text(_first(message.get("short-container-title")) or "")
+    container = clean_text(_first(message.get("container-title")) or "", markup=True)
+    short = clean_text(_first(message.get("short-container-title")) or "", markup=True)
     if message.get("type") == "posted-content" and "arxiv" in str(message.get("institution", "")).lower():
         meta.venue = "arXiv"
     elif container or short:
@@ -203,11 +203,11 @@ def _first(value: Any) -> str | None:
 def _crossref_person(author: Any) -> Person | None:
     if not isinstance(author, dict):
         return None
-    family = clean_text(str(author.get("family") or ""))
-    given = clean_text(str(author.get("given") or ""))
+    family = clean_text(str(author.get("family") or ""), markup=True)
+    given = clean_text(str(author.get("given") or ""), markup=True)
     if family:
         return Person(given, family)
-    name = clean_text(str(author.get("name") or ""))
+    name = clean_text(str(author.get("name") or ""), markup=True)
     return Person("", name) if name else None
 
 

@@ -45,10 +45,11 @@ class Metadata:
     notes: list[str] = field(default_factory=list)  # things the contributor should know
 
 
-def clean_text(text: str) -> str:
-    """Plain text: markup tags dropped, HTML entities decoded, whitespace collapsed."""
-    text = _TAG.sub("", text)
-    text = html.unescape(text)
+def clean_text(text: str, markup: bool = False) -> str:
+    """Plain text with whitespace collapsed; with markup=True (Crossref's JATS titles) tags are dropped
+    and HTML entities decoded first."""
+    if markup:
+        text = html.unescape(_TAG.sub("", text))
     return re.sub(r"\s+", " ", text).strip()
 
 
