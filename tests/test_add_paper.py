@@ -452,3 +452,14 @@ def test_id_rule(family: str, year: int, title: str, expected: str) -> None:
 def test_help_runs() -> None:
     proc = run_script("add_paper.py", "--help")
     assert proc.returncode == 0 and "--models" in proc.stdout and "examples:" in proc.stdout
+
+
+def test_near_identical_title_can_be_declared_different(kb_copy: Path) -> None:
+    entry = "@misc{a, title={Purifying Backdoored Language Model}, author={Kim, Finn}, year=2024}"
+    code, _out, err = add(kb_copy, "-", "--models", "llm", "--contribution", "analysis", stdin=entry)
+    assert code == 1 and "a near-identical title" in err and "--not-duplicate-of kim2023purify" in err
+    code, _out, err = add(kb_copy, "-", "--models", "llm", "--contribution", "analysis",
+                          "--not-duplicate-of", "kim2023purify", stdin=entry)
+    assert code == 0, err
+    assert read(kb_copy / "papers" / "2024" / "kim2024purifying.yaml")["not_duplicate_of"] == ["kim2023purify"]
+    assert load_and_validate(kb_copy).ok

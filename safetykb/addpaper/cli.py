@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -26,6 +27,7 @@ from ..graph import build_graph
 from ..layout import record_files, repo_root
 from ..problems import display_path, format_report
 from ..queries import UnknownTerm
+from ..suggest import closest
 from ..validation import load_and_validate
 from .bib import BibItem, read_bibtex
 from .classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
@@ -112,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     extra.add_argument("--project", help="project page URL")
     extra.add_argument("--venue", help="short venue name (NeurIPS, CVPR, ...) when the source's is missing or wrong")
     extra.add_argument("--venue-note", dest="venue_note", help="Oral, Spotlight, Workshop, Findings, ...")
+    parser.add_argument("--not-duplicate-of", dest="not_duplicate_of", action="extend", type=split_terms,
+                        default=[], metavar="IDS",
+                        help="paper ids whose titles are near-identical but which are different papers")
     parser.add_argument("--status", choices=("reviewed", "auto"), default="reviewed",
                         help="reviewed (default: you chose the classification) or auto (a blanket guess)")
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
@@ -123,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None, interactive: bool | None = None, ask=None) -> int:  # noqa: ANN001
+         stderr: TextIO | None = None, interactive: bool | None = None,
+         ask: Callable[[str], str] | None = None) -> int:
     """Run add_paper; the keyword arguments let tests stand in for the terminal."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
 
@@ -158,6 +164,13 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     except (UnknownTerm, ValueError) as exc:
         err(str(exc))
         return 2
+    unknown = [i for i in args.not_duplicate_of if i not in result.kb.papers]
+    if unknown:
+        best = closest(unknown[0], list(result.kb.papers))
+        err(f"--not-duplicate-of: unknown paper '{unknown[0]}'" + (f"; did you mean '{best}'?" if best else ""))
+        return 2
+    not_dup_files = [_existing_file(root, result.kb.papers[i], i) for i in args.not_duplicate_of]
+    not_dup_files = [f for f in not_dup_files if f is not None]
     if interactive is None:
         interactive = not args.no_input and source.label != "<stdin>" and _isatty(stdin)
     if not interactive and given.missing():
@@ -170,7 +183,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         return 1
 
     index = PaperIndex(sorted(result.kb.papers.items()))
-    taken = {path.stem for _kind, path in record_files(root)} | {rid for _kind, rec in result.kb for rid in [rec["id"]]}
+    taken = {path.stem for _kind, path in record_files(root)} | {record["id"] for _kind, record in result.kb}
     outcome = {"added": 0, "duplicate": 0, "broken": 0, "invalid": 0}
     for item in items:
         where = f"{source.label}:{item.line} ({item.key})" if source.kind == "bibtex" else source.label
@@ -179,13 +192,16 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             err(f"broken entry at line {item.line} of {source.label} ({item.key}): {item.error}")
             continue
         meta = item.meta
-        probe = {"title": meta.title, "links": {k: v for k, v in (("arxiv", meta.arxiv), ("doi", meta.doi)) if v}}
+        probe = {"title": meta.title, "links": {k: v for k, v in (("arxiv", meta.arxiv), ("doi", meta.doi)) if v},
+                 "not_duplicate_of": args.not_duplicate_of}
         dup = index.find(probe)
         if dup:
             outcome["duplicate"] += 1
+            hint = (f" (if it is a different paper, pass --not-duplicate-of {dup.earlier})"
+                    if dup.field == "title" else "")
             err(f"{where}: '{meta.title}' is already in the knowledge base as {dup.earlier} "
                 f"({_existing_path(root, result.kb.papers.get(dup.earlier), dup.earlier)}): {dup.reason}; "
-                "nothing written")
+                f"nothing written{hint}")
             continue
         try:
             cls = prompter.classify(meta.title, given) if prompter else given.copy()
@@ -194,10 +210,10 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             return 1
         cls.finish()
         record = draft_record(meta, cls, taken, status=args.status, venue=args.venue, venue_note=args.venue_note,
-                              extra_links={"project": args.project})
+                              extra_links={"project": args.project}, not_duplicate_of=args.not_duplicate_of)
         text = render(record)
         target = record_path(root, record)
-        problems = problems_in(root, target, text)
+        problems = problems_in(root, target, text, tuple(not_dup_files))
         if problems:
             outcome["invalid"] += 1
             err(f"{where}: the drafted record would not validate; nothing written:\n{format_report(problems)}")
@@ -233,7 +249,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     return 1 if failed else 0
 
 
-def _gather(source: Source, timeout: float, err) -> list[BibItem] | None:  # noqa: ANN001
+def _gather(source: Source, timeout: float, err: Callable[[str], None]) -> list[BibItem] | None:
     """The entries to add, or None after printing why there are none."""
     if source.kind == "bibtex":
         items = read_bibtex(source.value, source.label)
@@ -258,15 +274,18 @@ def missing_message(missing: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _existing_path(root: Path, record: dict | None, paper_id: str) -> str:
+def _existing_file(root: Path, record: dict | None, paper_id: str) -> Path | None:
+    """The file that holds a known paper."""
     if record is not None:
         guess = record_path(root, record)
         if guess.exists():
-            return display_path(guess)
-    for _kind, path in record_files(root):
-        if path.stem == paper_id:
-            return display_path(path)
-    return f"papers/.../{paper_id}.yaml"
+            return guess
+    return next((path for _kind, path in record_files(root) if path.stem == paper_id), None)
+
+
+def _existing_path(root: Path, record: dict | None, paper_id: str) -> str:
+    found = _existing_file(root, record, paper_id)
+    return display_path(found) if found else f"papers/.../{paper_id}.yaml"
 
 
 def _isatty(stream: TextIO) -> bool:

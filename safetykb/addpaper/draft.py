@@ -33,7 +33,8 @@ EDITOR_HINT = "# yaml-language-server: $schema=../../safetykb/schemas/paper.sche
 
 def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, status: str = "reviewed",
                  today: dt.date | None = None, extra_links: dict[str, str] | None = None,
-                 venue: str | None = None, venue_note: str | None = None) -> dict[str, Any]:
+                 venue: str | None = None, venue_note: str | None = None,
+                 not_duplicate_of: list[str] | None = None) -> dict[str, Any]:
     """The record for a paper, keys in DESIGN order; empty fields left out."""
     first = meta.authors[0]
     record: dict[str, Any] = {
@@ -50,6 +51,7 @@ def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, 
     record["links"] = {k: v for k, v in links.items() if v}
     for name in ("models", "contribution", "attacks", "defenses", "counters", "evaluates", "introduces", "uses"):
         record[name] = list(getattr(cls, name))
+    record["not_duplicate_of"] = list(not_duplicate_of or [])
     record.update(method=cls.method, threat_model=cls.threat_model, summary=cls.summary,
                   sources=["contributor"], status=status, added=(today or dt.date.today()).isoformat())
     order = field_names("paper")
@@ -66,18 +68,23 @@ def render(record: dict[str, Any]) -> str:
     return f"{EDITOR_HINT}\n{body}"
 
 
-def problems_in(root: Path, target: Path, text: str) -> list[Problem]:
+def problems_in(root: Path, target: Path, text: str, papers: tuple[Path, ...] = ()) -> list[Problem]:
     """What scripts/validate.py would report for `text` written at `target`: schema, id and file name,
     year folder, links, and references to the knowledge base's taxonomy (duplicates are checked by the
-    caller against every paper)."""
+    caller against every paper). `papers` are existing paper files the record names (not_duplicate_of),
+    linked into the overlay so those references resolve."""
     root = root.resolve()
     rel = target.resolve().relative_to(root)
     with tempfile.TemporaryDirectory(prefix="safetykb-add-") as tmp:
         overlay = Path(tmp)
         if (root / "taxonomy").is_dir():
             os.symlink(root / "taxonomy", overlay / "taxonomy", target_is_directory=True)
+        for paper in papers:
+            link = overlay / paper.resolve().relative_to(root)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(paper.resolve(), link)
         trial = overlay / rel
-        trial.parent.mkdir(parents=True)
+        trial.parent.mkdir(parents=True, exist_ok=True)
         trial.write_text(text, encoding="utf-8")
         result = load_and_validate(overlay, only=[trial])
         shown = display_path(trial)
