@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from safetykb.importer import LARGE_MODEL_LIST
-from safetykb.importer.model import Entry, Problem
+from safetykb.importer.model import Entry, Problem, assign_sections
 from safetykb.importer.names import parse_authors
 from safetykb.importer.text import arxiv_from_text, arxiv_month, unescape
 from safetykb.importer.venues import normalise_venue
@@ -45,6 +45,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     chapter = heading = ""
     current: tuple[int, str] | None = None
     subs: list[tuple[int, str]] = []
+    marks: list[tuple[int, str, str]] = []
 
     def finish() -> None:
         nonlocal current, subs
@@ -73,6 +74,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
         if h5:
             finish()
             heading = unescape(h5.group(1))
+            marks.append((lineno, chapter, heading))
             continue
         if line.startswith("- "):
             finish()
@@ -91,6 +93,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
         if line.strip() and current is not None:
             finish()
     finish()
+    assign_sections(problems, marks, LARGE_MODEL_LIST)
     return entries, problems
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from safetykb.importer import LVLM_LIST
-from safetykb.importer.model import Entry, Problem
+from safetykb.importer.model import Entry, Problem, assign_sections
 from safetykb.importer.names import parse_given_family_list
 from safetykb.importer.text import arxiv_from_url, unescape
 from safetykb.importer.venues import normalise_venue
@@ -81,6 +81,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     heading = ""
     current: Entry | None = None
     subs: list[tuple[int, str]] = []
+    marks: list[tuple[int, str, str]] = []
 
     def finish() -> None:
         nonlocal current, subs
@@ -102,6 +103,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
         if h3:
             finish()
             heading = unescape(_TAG.sub("", h3.group(1)))
+            marks.append((lineno, "", heading))
             continue
         if line.startswith("* ") or line.startswith("- "):
             finish()
@@ -118,6 +120,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
         if line.strip() and current is not None:
             finish()
     finish()
+    assign_sections(problems, marks, LVLM_LIST)
     return entries, problems
 
 

@@ -30,6 +30,9 @@ class Problem:
     line: int
     message: str
     severity: str = "error"
+    list: str = ""
+    chapter: str = ""
+    heading: str = ""
 
     def format(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
@@ -59,3 +62,16 @@ class Entry:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+def assign_sections(problems: list[Problem], marks: list[tuple[int, str, str]], list_name: str) -> None:
+    """Tag problems with the list and the section they fall in; ``marks`` are
+    (line, chapter, heading) where each section starts, in line order."""
+    import bisect
+
+    starts = [m[0] for m in marks]
+    for p in problems:
+        p.list = list_name
+        k = bisect.bisect_right(starts, p.line) - 1
+        if k >= 0:
+            p.chapter, p.heading = marks[k][1], marks[k][2]
