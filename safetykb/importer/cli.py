@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this tree)")
     parser.add_argument(
-        "--data", type=Path, default=None, help="folder with the two seed lists (default: ROOT/../shared/data)"
+        "--data", type=Path, default=None, help="folder of the two seed lists (default ROOT/../shared/data)"
     )
     parser.add_argument("--json", action="store_true", help="print the coverage report as JSON")
     parser.add_argument("--verbose", "-v", action="store_true", help="list all warnings and unclassified")
