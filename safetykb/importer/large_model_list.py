@@ -44,16 +44,17 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     in_papers = False
     chapter = heading = ""
     current: tuple[int, str] | None = None
+    skipping = False
     subs: list[tuple[int, str]] = []
     marks: list[tuple[int, str, str]] = []
 
     def finish() -> None:
-        nonlocal current, subs
+        nonlocal current, subs, skipping
         if current is not None:
             entry = _build(current, subs, path, chapter, heading, problems)
             if entry is not None:
                 entries.append(entry)
-        current, subs = None, []
+        current, subs, skipping = None, [], False
 
     for lineno, line in enumerate(text.splitlines(), start=1):
         h2 = _H2.match(line)
@@ -80,17 +81,20 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
             finish()
             if not heading:
                 problems.append(Problem(path, lineno, "entry before any ##### section heading"))
+                skipping = True
                 continue
             current = (lineno, line[2:])
             continue
         m = re.match(r"^\s+[-*]\s+(.*)$", line)
         if m:
+            if skipping:
+                continue
             if current is None:
                 problems.append(Problem(path, lineno, "sub-item outside an entry: " + line.strip()[:80]))
             else:
                 subs.append((lineno, m.group(1).strip()))
             continue
-        if line.strip() and current is not None:
+        if line.strip() and (current is not None or skipping):
             finish()
     finish()
     assign_sections(problems, marks, LARGE_MODEL_LIST)

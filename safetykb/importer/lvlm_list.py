@@ -83,12 +83,13 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     subs: list[tuple[int, str]] = []
     marks: list[tuple[int, str, str]] = []
 
+    skipping = False  # inside a failed entry: its sub-items are part of the one reported problem
+
     def finish() -> None:
-        nonlocal current, subs
-        if current is not None:
-            _fill(current, subs, problems)
+        nonlocal current, subs, skipping
+        if current is not None and _fill(current, subs, problems):
             entries.append(current)
-        current, subs = None, []
+        current, subs, skipping = None, [], False
 
     for lineno, line in enumerate(text.splitlines(), start=1):
         h2 = _H2.search(line)
@@ -110,14 +111,18 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
             entry = _parse_entry_line(line, lineno, path, heading, problems)
             if entry is not None:
                 current = entry
+            else:
+                skipping = True
             continue
         if re.match(r"^\s{2,}[*-]\s+", line):
+            if skipping:
+                continue
             if current is None:
                 problems.append(Problem(path, lineno, "sub-item outside an entry: " + line.strip()[:80]))
             else:
                 subs.append((lineno, re.sub(r"^\s+[*-]\s+", "", line).strip()))
             continue
-        if line.strip() and current is not None:
+        if line.strip() and (current is not None or skipping):
             finish()
     finish()
     assign_sections(problems, marks, LVLM_LIST)
@@ -165,8 +170,8 @@ def _parse_entry_line(
     return entry
 
 
-def _fill(entry: Entry, subs: list[tuple[int, str]], problems: list[Problem]) -> None:
-    """Authors, affiliations and venue from the sub-items."""
+def _fill(entry: Entry, subs: list[tuple[int, str]], problems: list[Problem]) -> bool:
+    """Authors, affiliations and venue from the sub-items; False if the entry is unusable."""
     rest = list(subs)
     if rest and rest[-1][1].startswith("["):
         lineno, raw = rest.pop()
@@ -203,3 +208,5 @@ def _fill(entry: Entry, subs: list[tuple[int, str]], problems: list[Problem]) ->
         entry.affiliations = split_affiliations(affil_line)
     if not entry.authors:
         problems.append(Problem(entry.path, entry.line, f"entry {entry.title!r} has no author line"))
+        return False
+    return True

@@ -214,10 +214,9 @@ def _combine(group: list[Entry]) -> Paper:
     p = Paper(entries=group)
     first = group[0]
     p.title = first.title
-    titles = {e.title for e in group}
-    if len(titles) > 1:
-        others = "; ".join(sorted(f"{e.where} {e.title!r}" for e in group if e.title != p.title))
-        p.notes.append(f"merged differently written titles: kept {p.title!r}, also {others}")
+    renamed = sorted(f"{e.where} {e.title!r}" for e in group if title_key(e.title) != title_key(p.title))
+    if renamed:
+        p.notes.append(f"merged differently worded titles: kept {p.title!r}, also " + "; ".join(renamed))
     # authors: the fullest list (the LVLM list wins ties: full given names, no 'et al.')
     best = max(group, key=lambda e: (len(e.authors), all(a.given for a in e.authors), -group.index(e)))
     p.authors = list(best.authors)
@@ -240,13 +239,12 @@ def _combine(group: list[Entry]) -> Paper:
     chosen = (published or with_venue or [None])[0]
     if chosen is not None:
         p.venue, p.venue_note = chosen.venue, chosen.venue_note
-        distinct_venues = {(e.venue, e.venue_note) for e in published}
-        if len(distinct_venues) > 1:
-            p.notes.append(
-                "entries name different venues: "
-                + ", ".join(sorted(f"{v}{' ' + n if n else ''}" for v, n in distinct_venues))
-                + f"; kept {p.venue}"
-            )
+        if p.venue_note is None:
+            notes = [e.venue_note for e in with_venue if e.venue == p.venue and e.venue_note]
+            p.venue_note = notes[0] if notes else None
+        names = sorted({e.venue for e in published if e.venue})
+        if len(names) > 1:
+            p.notes.append(f"entries name different venues {names}; kept {p.venue}")
     ids = [e.arxiv for e in group if e.arxiv]
     p.arxiv = ids[0] if ids else None
     if len(set(ids)) > 1:
