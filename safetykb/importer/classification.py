@@ -306,5 +306,3 @@ def unknown_ids(verdict: Verdict, known: dict[str, set[str]]) -> list[str]:
             continue
         out.extend(f"{name}: unknown {kind[:-1]} id {v!r}" for v in getattr(verdict, name) if v not in ids)
     return out
-
-

@@ -151,7 +151,7 @@ def _fuzzy_pairs(titles: list[str]) -> set[tuple[int, int]]:
         for pos, i in enumerate(order):
             for j in order[pos + 1 : pos + 1 + WINDOW]:
                 a, b = titles[i], titles[j]
-                if a == b:
+                if a == b or 2 * min(len(a), len(b)) < FUZZY_RATIO * (len(a) + len(b)):
                     continue
                 sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
                 if (

@@ -61,7 +61,8 @@ def schema_errors(record: dict[str, Any]) -> list[str]:
 
 def base_id(paper: Paper) -> str:
     family = ascii_slug(paper.authors[0].family) if paper.authors else ""
-    words = re.split(r"[^a-z0-9]+", fold(unescape(paper.title)).lower())
+    # words split at spaces and slashes; hyphens and other punctuation deleted ("Ab-using" -> "abusing")
+    words = [re.sub(r"[^a-z0-9]", "", w) for w in re.split(r"[\s/]+", fold(unescape(paper.title)).lower())]
     word = next((w for w in words if w and w not in STOPWORDS), "")
     return f"{family or 'anon'}{paper.year or ''}{word}"
 
