@@ -1,0 +1,44 @@
+# safetykb: the two commands of the README, and the pieces they are made of.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve build test lint validate chromium clean
+
+## Create the environment, build the site and serve it on http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## Build the site strictly into site/
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## Create the environment and run the whole test suite (browser tests included)
+test: $(STAMP) chromium
+	$(BIN)/ruff check .
+	$(BIN)/python scripts/validate.py
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+validate: $(STAMP)
+	$(BIN)/python scripts/validate.py
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
+		$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download)
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf site .pytest_cache .ruff_cache

@@ -1,0 +1,172 @@
+"""Checks across records: ids and file names, folders, references, trees, links, duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
+from .layout import TREE_KINDS
+from .problems import display_path
+from .records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
+from .schema import Pointer
+from .suggest import closest
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in one record at a key path, before it is given a line number."""
+
+    path: Path
+    pointer: Pointer
+    message: str
+
+
+def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Path) -> Iterator[Finding]:
+    """The id matches the file name, the extension is .yaml, and a paper sits in its year's folder."""
+    record_id = record.get("id")
+    if path.suffix != ".yaml":
+        yield Finding(path, (), f"record files end in .yaml: rename to {path.stem}.yaml")
+    if isinstance(record_id, str) and record_id != path.stem:
+        yield Finding(path, ("id",), f"id '{record_id}' does not match the file name '{path.name}': "
+                      f"rename the file to {record_id}.yaml or set `id: {path.stem}`")
+    if kind == "paper":
+        try:
+            parts = path.relative_to(root / "papers").parts
+        except ValueError:
+            parts = ()
+        year = record.get("year")
+        if len(parts) != 2:
+            where = f"papers/{year}/" if isinstance(year, int) else "papers/<year>/"
+            yield Finding(path, (), f"paper records live in {where}<id>.yaml: move this file there")
+        elif isinstance(year, int) and parts[0] != str(year):
+            yield Finding(path, ("year",), f"year {year} does not agree with the folder papers/{parts[0]}/: "
+                          f"move the file to papers/{year}/ or correct the year")
+
+
+def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
+    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    date, year = record.get("date"), record.get("year")
+    if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
+        yield Finding(path, ("date",), f"date {date} is not in year {year}: `year` is the year of the first "
+                      "public version, the year of `date`")
+    links = record.get("links")
+    if not isinstance(links, dict):
+        return
+    arxiv = links.get("arxiv")
+    if isinstance(arxiv, str) and not valid_arxiv(arxiv):
+        bare = arxiv_key(arxiv)
+        hint = f": write the bare id '{bare}'" if valid_arxiv(bare) else ": expected a form like 2311.05608"
+        yield Finding(path, ("links", "arxiv"), f"'{arxiv}' is not a valid arXiv id{hint}")
+    doi = links.get("doi")
+    if isinstance(doi, str) and not valid_doi(doi):
+        bare = doi.split("doi.org/")[-1]
+        hint = f": write the bare DOI '{bare}'" if valid_doi(bare) else ": expected a form like 10.1145/3576915.3623156"
+        yield Finding(path, ("links", "doi"), f"'{doi}' is not a valid DOI{hint}")
+
+
+class CrossChecker:
+    """Checks that need every record: unique ids, references, trees and duplicates."""
+
+    def __init__(self, kb: KnowledgeBase, paths: dict[tuple[str, str], Path]) -> None:
+        self.kb = kb
+        self.paths = paths  # (kind, id) -> file
+        self.aliases = _alias_index(kb)
+
+    def run(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
+        yield from self._unique_ids(seen_ids)
+        yield from self._references()
+        yield from self._cycles()
+        yield from self._duplicates()
+
+    def _unique_ids(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
+        for record_id, places in seen_ids.items():
+            if len(places) < 2:
+                continue
+            first_kind, first_path = places[0]
+            for _kind, path in places[1:]:
+                yield Finding(path, ("id",), f"id '{record_id}' is already used by {display_path(first_path)} "
+                              f"({KIND_WORDS[first_kind]}): ids are unique across the knowledge base")
+
+    def _references(self) -> Iterator[Finding]:
+        for kind, fields in REFERENCES.items():
+            for record_id, record in self.kb.of(kind).items():
+                path = self.paths[(kind, record_id)]
+                for field, targets in fields.items():
+                    value = record.get(field)
+                    values = ref_values(value)
+                    for i, target in enumerate(values):
+                        pointer: Pointer = (field, i) if isinstance(value, list) else (field,)
+                        message = self._resolve(target, targets, field, record_id)
+                        if message:
+                            yield Finding(path, pointer, message)
+
+    def _resolve(self, target: str, kinds: tuple[str, ...], field: str, owner: str) -> str | None:
+        actual = self.kb.kind_of(target)
+        want = " or ".join(KIND_WORDS[k] for k in kinds)
+        if actual in kinds:
+            if field == "parent" and target == owner:
+                return f"'{target}' cannot be its own parent"
+            return None
+        if actual is not None:
+            return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
+        alias_of = self.aliases.get(target.lower())
+        if alias_of and self.kb.kind_of(alias_of) in kinds:
+            return f"unknown {want} '{target}': it is an alias, use the id '{alias_of}'"
+        choices = [i for k in kinds for i in self.kb.of(k)]
+        best = closest(target, choices)
+        hint = f"; did you mean '{best}'?" if best else ""
+        return f"unknown {want} '{target}'{hint}"
+
+    def _cycles(self) -> Iterator[Finding]:
+        for kind in TREE_KINDS:
+            nodes = self.kb.of(kind)
+            reported: set[str] = set()
+            for start in sorted(nodes):
+                chain = [start]
+                current = start
+                while True:
+                    parent = nodes.get(current, {}).get("parent")
+                    if not isinstance(parent, str) or parent not in nodes or parent == current:
+                        break
+                    if parent in chain:
+                        loop = chain[chain.index(parent):]
+                        for node in loop:
+                            if node not in reported:
+                                reported.add(node)
+                                text = " -> ".join([*loop[loop.index(node):], *loop[:loop.index(node)], node])
+                                yield Finding(self.paths[(kind, node)], ("parent",),
+                                              f"the {KIND_WORDS[kind]} tree has a cycle: {text}; "
+                                              "one of these needs another parent")
+                        break
+                    chain.append(parent)
+                    current = parent
+
+    def _duplicates(self) -> Iterator[Finding]:
+        papers = sorted(self.kb.papers.items())
+        for dup in find_duplicates(papers):
+            path = self.paths[("paper", dup.later)]
+            first = display_path(self.paths[("paper", dup.earlier)])
+            pointer: Pointer = tuple(dup.field.split("."))
+            hint = (" (if they are different papers, add `not_duplicate_of: [" + dup.earlier + "]`)"
+                    if "near" in dup.reason else "")
+            yield Finding(path, pointer, f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); "
+                          f"merge the two records{hint}")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _alias_index(kb: KnowledgeBase) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for kind in ("model", "attack", "defense", "dataset", "benchmark"):
+        for record_id, record in kb.of(kind).items():
+            for alias in record.get("aliases") or []:
+                if isinstance(alias, str):
+                    index.setdefault(alias.lower(), record_id)
+            if isinstance(record.get("name"), str):
+                index.setdefault(record["name"].lower(), record_id)
+    return index

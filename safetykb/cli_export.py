@@ -1,0 +1,42 @@
+"""`scripts/export.py FORMAT OUT`: write the knowledge base as JSON, GraphML, BibTeX or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .export import EXPORTERS, write_atomic
+from .graph import build_graph
+from .layout import repo_root
+from .problems import format_report
+from .validation import InvalidKnowledgeBase, load_kb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="export.py", description="Export the whole knowledge base.")
+    parser.add_argument("format", choices=sorted(EXPORTERS), help="output format")
+    parser.add_argument("out", help="output file, or - for standard output")
+    parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
+    args = parser.parse_args(argv)
+    try:
+        kb = load_kb((args.root or repo_root()).resolve())
+    except InvalidKnowledgeBase as exc:
+        print(format_report(exc.problems), file=sys.stderr)
+        print("export.py: nothing written: fix the records first (scripts/validate.py)", file=sys.stderr)
+        return 1
+    text = EXPORTERS[args.format](build_graph(kb))
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    if out.is_dir():
+        print(f"export.py: {out} is a folder: give a file name", file=sys.stderr)
+        return 2
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        print(f"export.py: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({args.format}, {len(kb.papers)} papers)")
+    return 0

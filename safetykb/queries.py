@@ -1,0 +1,402 @@
+"""The questions the knowledge base answers, one function each, shared by the site, the CLI and tests.
+
+Every function takes the graph of `safetykb.graph.build_graph`. Model families
+and attack types are expanded to their subtrees, and terms may be ids, names
+or aliases (`resolve`). Paper lists come newest first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .records import KIND_WORDS
+from .suggest import closest
+
+Graph = nx.MultiDiGraph
+
+
+class UnknownTerm(LookupError):
+    """A term that names no node of the wanted kinds; carries the nearest known term, if any."""
+
+    def __init__(self, term: str, kinds: tuple[str, ...], suggestion: str | None) -> None:
+        want = " or ".join(KIND_WORDS[k] for k in kinds)
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(f"unknown {want} '{term}'{hint}")
+        self.term, self.kinds, self.suggestion = term, kinds, suggestion
+
+
+@dataclass
+class Answer:
+    """Result ids with the sentence that says how the question was understood."""
+
+    understood: str
+    ids: list[str]
+    kind: str = "paper"
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- terms and trees
+
+def normalise_term(text: str) -> str:
+    """Case, accents, hyphens, underscores and spacing ignored: 'Energy-Latency' == 'energy latency'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[\s_\-/]+", " ", text).split())
+
+
+def _singular(term: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if term.endswith(suffix) and len(term) > len(suffix) + 2:
+            return term[: -len(suffix)] + repl
+    return term
+
+
+def term_index(graph: Graph) -> dict[str, dict[str, str]]:
+    """kind -> normalised id/name/alias (and singular forms) -> id. Built once per graph."""
+    cached = graph.graph.get("_terms")
+    if cached is not None:
+        return cached
+    index: dict[str, dict[str, str]] = defaultdict(dict)
+    for node, data in graph.nodes(data=True):
+        kind = data.get("kind")
+        if kind == "paper":
+            continue
+        words = [node, data.get("name", ""), *(data.get("aliases") or [])]
+        for word in words:
+            if not isinstance(word, str) or not word:
+                continue
+            key = normalise_term(word)
+            index[kind].setdefault(key, node)
+            index[kind].setdefault(_singular(key), node)
+    graph.graph["_terms"] = index
+    return index
+
+
+def resolve(graph: Graph, term: str, kinds: Iterable[str]) -> str | None:
+    """The id a term names among nodes of the given kinds (id, name or alias), or None."""
+    key = normalise_term(term)
+    index = term_index(graph)
+    for kind in kinds:
+        found = index[kind].get(key) or index[kind].get(_singular(key))
+        if found:
+            return found
+    return None
+
+
+def require(graph: Graph, term: str, *kinds: str) -> str:
+    """Like resolve, but raises UnknownTerm with a suggestion when nothing matches."""
+    found = resolve(graph, term, kinds)
+    if found:
+        return found
+    index = term_index(graph)
+    words = {w: i for k in kinds for w, i in index[k].items()}
+    near = closest(normalise_term(term), words, cutoff=0.75)
+    raise UnknownTerm(term, kinds, words[near] if near else None)
+
+
+def children(graph: Graph, node: str) -> list[str]:
+    """Direct subtypes of a taxonomy node, by name."""
+    kids = [u for u, _v, rel in graph.in_edges(node, data="relation") if rel == "subtype_of"]
+    return sorted(kids, key=lambda n: graph.nodes[n].get("name", n).lower())
+
+
+def subtree(graph: Graph, node: str) -> set[str]:
+    """A taxonomy node and all its descendants."""
+    found = {node}
+    stack = [node]
+    while stack:
+        for child in children(graph, stack.pop()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def ancestors(graph: Graph, node: str) -> list[str]:
+    """Parent, grandparent, ... of a taxonomy node (nearest first)."""
+    chain: list[str] = []
+    current = graph.nodes[node].get("parent")
+    while isinstance(current, str) and current in graph and current not in chain and current != node:
+        chain.append(current)
+        current = graph.nodes[current].get("parent")
+    return chain
+
+
+def tree_order(graph: Graph, kind: str) -> list[tuple[str, int]]:
+    """Every node of a taxonomy kind as (id, depth), parents before children, siblings by name."""
+    roots = [n for n, d in graph.nodes(data=True) if d.get("kind") == kind and not d.get("parent")]
+    roots.sort(key=lambda n: graph.nodes[n].get("name", n).lower())
+    ordered: list[tuple[str, int]] = []
+
+    def walk(node: str, depth: int) -> None:
+        ordered.append((node, depth))
+        for child in children(graph, node):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return ordered
+
+
+def of_kind(graph: Graph, kind: str) -> list[str]:
+    return sorted(n for n, k in graph.nodes(data="kind") if k == kind)
+
+
+# ---------------------------------------------------------------- paper index
+
+def _index(graph: Graph) -> dict[tuple[str, str], set[str]]:
+    """(relation, target) -> papers with that edge. Built once per graph."""
+    cached = graph.graph.get("_paper_index")
+    if cached is not None:
+        return cached
+    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for source, target, relation in graph.edges(data="relation"):
+        if graph.nodes[source].get("kind") == "paper":
+            index[(relation, target)].add(source)
+    graph.graph["_paper_index"] = index
+    return index
+
+
+def papers_with(graph: Graph, relation: str, targets: Iterable[str]) -> set[str]:
+    """Papers with a `relation` edge to any of targets."""
+    index = _index(graph)
+    found: set[str] = set()
+    for target in targets:
+        found |= index.get((relation, target), set())
+    return found
+
+
+def newest_first(graph: Graph, ids: Iterable[str]) -> list[str]:
+    """Papers sorted by date (or year), newest first, then by id."""
+    def key(node: str) -> tuple[str, str]:
+        data = graph.nodes[node]
+        return (str(data.get("date") or data.get("year") or ""), node)
+
+    by_id = sorted(ids)
+    return sorted(by_id, key=key, reverse=True) if by_id else []
+
+
+def _scope(graph: Graph, node: str) -> str:
+    kids = subtree(graph, node) - {node}
+    return f"{node} (+ {len(kids)} subtype{'s' if len(kids) != 1 else ''})" if kids else node
+
+
+# ---------------------------------------------------------------- the questions
+
+def defenses_countering(graph: Graph, attack: str, model: str | None = None) -> Answer:
+    """Defense papers countering an attack type (and its subtypes), on a model family (and subtypes)."""
+    attack_id = require(graph, attack, "attack")
+    found = papers_with(graph, "counters", subtree(graph, attack_id))
+    understood = f"defenses countering {_scope(graph, attack_id)}"
+    if model:
+        model_id = require(graph, model, "model")
+        found &= papers_with(graph, "targets", subtree(graph, model_id))
+        understood += f" on {_scope(graph, model_id)}"
+    return Answer(understood, newest_first(graph, found))
+
+
+def attacks_on(graph: Graph, model: str | None = None, attack: str | None = None) -> Answer:
+    """Attack papers on a model family (and subtypes), of an attack type (and subtypes) if given."""
+    parts: list[str] = []
+    if attack:
+        attack_id = require(graph, attack, "attack")
+        found = papers_with(graph, "proposes", subtree(graph, attack_id))
+        parts.append(f"{_scope(graph, attack_id)} attacks")
+    else:
+        found = papers_with(graph, "proposes", of_kind(graph, "attack"))
+        parts.append("attacks")
+    if model:
+        model_id = require(graph, model, "model")
+        found &= papers_with(graph, "targets", subtree(graph, model_id))
+        parts.append(f"on {_scope(graph, model_id)}")
+    return Answer(" ".join(parts), newest_first(graph, found))
+
+
+def defense_types_countering(graph: Graph, attack: str) -> Answer:
+    """Defense types that counter an attack type in general (its ancestors and subtypes included)."""
+    attack_id = require(graph, attack, "attack")
+    scope = subtree(graph, attack_id) | set(ancestors(graph, attack_id))
+    found = {
+        u for u, v, rel in graph.edges(data="relation")
+        if rel == "counters" and v in scope and graph.nodes[u].get("kind") == "defense"
+    }
+    ordered = [n for n, _d in tree_order(graph, "defense") if n in found]
+    return Answer(f"defense types countering {_scope(graph, attack_id)}", ordered, kind="defense")
+
+
+def resources_for(graph: Graph, attack: str | None = None, model: str | None = None) -> Answer:
+    """Datasets and benchmarks for an attack type and a model family: by their own fields, or
+    introduced or used by papers on that attack and family."""
+    attack_ids = subtree(graph, require(graph, attack, "attack")) if attack else None
+    model_ids = subtree(graph, require(graph, model, "model")) if model else None
+    resources = [n for n, k in graph.nodes(data="kind") if k in ("dataset", "benchmark")]
+    found: set[str] = set()
+    for node in resources:
+        data = graph.nodes[node]
+        ok_attack = attack_ids is None or bool(attack_ids & set(data.get("evaluates") or []))
+        ok_model = model_ids is None or bool(model_ids & set(data.get("models") or []))
+        if ok_attack and ok_model:
+            found.add(node)
+    papers: set[str] | None = None
+    if attack_ids is not None:
+        papers = set().union(*(papers_with(graph, r, attack_ids) for r in ("proposes", "counters", "evaluates")))
+    if model_ids is not None:
+        on_model = papers_with(graph, "targets", model_ids)
+        papers = on_model if papers is None else papers & on_model
+    if papers is not None:
+        for paper in papers:
+            for _p, target, rel in graph.out_edges(paper, data="relation"):
+                if rel in ("introduces", "uses"):
+                    found.add(target)
+    words = ["benchmarks and datasets"]
+    if attack:
+        words.append(f"for {_scope(graph, require(graph, attack, 'attack'))}")
+    if model:
+        words.append(f"on {_scope(graph, require(graph, model, 'model'))}")
+    ordered = sorted(found, key=lambda n: (-(graph.nodes[n].get("year") or 0), n))
+    return Answer(" ".join(words), ordered, kind="resource")
+
+
+def author_matches(query: str, author: str) -> bool:
+    """Every word of the query is a word of the author's name (case and accents ignored)."""
+    wanted = normalise_term(query).split()
+    have = normalise_term(author).replace(".", " ").split()
+    return bool(wanted) and all(w in have for w in wanted)
+
+
+def papers_by(graph: Graph, author: str | None = None, venue: str | None = None,
+              since: int | None = None, until: int | None = None,
+              within: Iterable[str] | None = None) -> Answer:
+    """Papers by an author, at a venue, in a year range (all optional, combined with 'and')."""
+    pool = set(within) if within is not None else set(of_kind(graph, "paper"))
+    parts: list[str] = ["papers"]
+    found: list[str] = []
+    venue_key = normalise_term(venue) if venue else None
+    for node in pool:
+        data = graph.nodes[node]
+        if author and not any(author_matches(author, a) for a in data.get("authors") or []):
+            continue
+        if venue_key and normalise_term(str(data.get("venue", ""))) != venue_key:
+            continue
+        year = data.get("year") or 0
+        if since is not None and year < since:
+            continue
+        if until is not None and year > until:
+            continue
+        found.append(node)
+    if author:
+        parts.append(f"by {author}")
+    if venue:
+        parts.append(f"at {venue}")
+    if since is not None and until is not None and since == until:
+        parts.append(f"in {since}")
+    else:
+        if since is not None:
+            parts.append(f"since {since}")
+        if until is not None:
+            parts.append(f"until {until}")
+    return Answer(" ".join(parts), newest_first(graph, found))
+
+
+@dataclass
+class Cell:
+    """Attack and defense papers of one (model family, attack type) cell, subtrees included."""
+
+    attacks: set[str] = field(default_factory=set)
+    defenses: set[str] = field(default_factory=set)
+
+    @property
+    def gap(self) -> bool:
+        return bool(self.attacks) and not self.defenses
+
+
+@dataclass
+class Matrix:
+    """The model x attack matrix: rows and columns in tree order, cells by (model, attack)."""
+
+    models: list[tuple[str, int]]
+    attacks: list[tuple[str, int]]
+    cells: dict[tuple[str, str], Cell]
+
+    def cell(self, model: str, attack: str) -> Cell:
+        return self.cells.get((model, attack)) or Cell()
+
+
+def matrix(graph: Graph) -> Matrix:
+    """Attack-paper and defense-paper counts for every model family x attack type, subtrees included."""
+    cached = graph.graph.get("_matrix")
+    if cached is not None:
+        return cached
+    up: dict[str, set[str]] = {}
+    for kind in ("model", "attack"):
+        for node in of_kind(graph, kind):
+            up[node] = {node, *ancestors(graph, node)}
+    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for paper in of_kind(graph, "paper"):
+        models: set[str] = set()
+        proposed: set[str] = set()
+        countered: set[str] = set()
+        for _p, target, rel in graph.out_edges(paper, data="relation"):
+            if rel == "targets":
+                models |= up.get(target, {target})
+            elif rel == "proposes" and graph.nodes[target].get("kind") == "attack":
+                proposed |= up.get(target, {target})
+            elif rel == "counters":
+                countered |= up.get(target, {target})
+        for model in models:
+            for attack in proposed:
+                cells[(model, attack)].attacks.add(paper)
+            for attack in countered:
+                cells[(model, attack)].defenses.add(paper)
+    result = Matrix(tree_order(graph, "model"), tree_order(graph, "attack"), dict(cells))
+    graph.graph["_matrix"] = result
+    return result
+
+
+def gaps(graph: Graph) -> list[tuple[str, str, int]]:
+    """(model, attack, attack papers) for every cell with attacks and no defense, largest first."""
+    found = [(m, a, len(c.attacks)) for (m, a), c in matrix(graph).cells.items() if c.gap]
+    return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
+
+
+def related(graph: Graph, paper: str, limit: int | None = None) -> list[tuple[str, str]]:
+    """(paper id, reason) for papers related to a paper: same attack on the same family, defenses
+    that counter its attack, attacks its defense counters, the same benchmarks; nearest reason first."""
+    data = graph.nodes[paper]
+    models = set().union(*(subtree(graph, m) for m in data.get("models") or [])) if data.get("models") else set()
+    on_family = papers_with(graph, "targets", models)
+    reasons: dict[str, str] = {}
+
+    def add(ids: Iterable[str], reason: str) -> None:
+        for other in newest_first(graph, set(ids) - {paper}):
+            reasons.setdefault(other, reason)
+
+    for attack in data.get("attacks") or []:
+        scope = subtree(graph, attack)
+        add(papers_with(graph, "proposes", scope) & on_family, f"also a {attack} attack on this family")
+        add(papers_with(graph, "counters", scope) & on_family, f"defends against {attack} on this family")
+    for attack in data.get("counters") or []:
+        scope = subtree(graph, attack)
+        add(papers_with(graph, "counters", scope) & on_family, f"also defends against {attack} on this family")
+        add(papers_with(graph, "proposes", scope) & on_family, f"a {attack} attack this defense counters")
+    for attack in data.get("evaluates") or []:
+        add(papers_with(graph, "evaluates", subtree(graph, attack)) & on_family,
+            f"also evaluates {attack} on this family")
+    for resource in [*(data.get("introduces") or []), *(data.get("uses") or [])]:
+        add(papers_with(graph, "introduces", [resource]) | papers_with(graph, "uses", [resource]),
+            f"shares the {resource} benchmark")
+    items = list(reasons.items())
+    return items[:limit] if limit is not None else items
+
+
+def record(graph: Graph, node: str) -> dict[str, Any]:
+    """A node's record with the field names of DESIGN section 2 (id first, no graph attributes)."""
+    data = graph.nodes[node]
+    return {"id": node, **{k: v for k, v in data.items() if k != "kind"}}

@@ -1,0 +1,89 @@
+"""The knowledge base in memory: validated records by kind, and what they may reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .layout import KINDS
+
+Record = dict[str, Any]
+
+#: Reference fields of each kind and the kinds their ids must name.
+REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "paper": {
+        "models": ("model",),
+        "attacks": ("attack",),
+        "defenses": ("defense",),
+        "counters": ("attack",),
+        "evaluates": ("attack",),
+        "introduces": ("dataset", "benchmark"),
+        "uses": ("dataset", "benchmark"),
+        "not_duplicate_of": ("paper",),
+    },
+    "model": {"parent": ("model",)},
+    "attack": {"parent": ("attack",)},
+    "defense": {"parent": ("defense",), "counters": ("attack",)},
+    "dataset": {"introduced_in": ("paper",), "models": ("model",), "evaluates": ("attack",)},
+    "benchmark": {"introduced_in": ("paper",), "models": ("model",), "evaluates": ("attack",)},
+}
+
+#: How each kind is named in messages and on pages.
+KIND_WORDS: dict[str, str] = {
+    "paper": "paper",
+    "model": "model family",
+    "attack": "attack type",
+    "defense": "defense type",
+    "dataset": "dataset",
+    "benchmark": "benchmark",
+}
+
+
+def ref_values(value: Any) -> list[str]:
+    """The ids held by a reference field, whether it holds one id or a list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+@dataclass
+class KnowledgeBase:
+    """Every record, by kind and id. Built by `safetykb.validation`; read by everything downstream."""
+
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
+
+    def add(self, kind: str, record: Record) -> None:
+        self.records[kind][record["id"]] = record
+
+    def kind_of(self, record_id: str) -> str | None:
+        for kind in KINDS:
+            if record_id in self.records[kind]:
+                return kind
+        return None
+
+    def get(self, record_id: str) -> Record | None:
+        kind = self.kind_of(record_id)
+        return self.records[kind][record_id] if kind else None
+
+    def of(self, kind: str) -> dict[str, Record]:
+        return self.records[kind]
+
+    @property
+    def papers(self) -> dict[str, Record]:
+        return self.records["paper"]
+
+    def __iter__(self) -> Iterator[tuple[str, Record]]:
+        for kind in KINDS:
+            for record in self.records[kind].values():
+                yield kind, record
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.records.values())
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.records[kind]) for kind in KINDS}

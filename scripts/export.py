@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Export the knowledge base: `scripts/export.py json|graphml|bib|csv OUT` (see --help)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from safetykb.cli_export import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
