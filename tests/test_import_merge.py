@@ -128,9 +128,7 @@ def test_within_list_duplicate():
 def test_blocking_scales():
     rng = random.Random(7)
     words = [f"w{i}" for i in range(3000)]
-    entries = [
-        E(LARGE_MODEL_LIST, i, " ".join(rng.choice(words) for _ in range(8)), year=2024) for i in range(6000)
-    ]
+    entries = [E(LARGE_MODEL_LIST, i, " ".join(rng.choice(words) for _ in range(8)), year=2024) for i in range(6000)]
     entries.append(E(LARGE_MODEL_LIST, 99999, entries[10].title + "s", year=2024))  # a near-duplicate
     start = time.perf_counter()
     res = merge(entries)

@@ -28,9 +28,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root / "papers")): p.read_bytes() for p in sorted((root / "papers").rglob("*.yaml"))
-    }
+    return {str(p.relative_to(root / "papers")): p.read_bytes() for p in sorted((root / "papers").rglob("*.yaml"))}
 
 
 def _load(root: Path, rel: str) -> dict:
@@ -108,9 +106,7 @@ def test_existing_record_keeps_id_and_added(repo):
     run_import(FIX / "data", repo, today=TODAY)
     old = repo / "papers" / "2024" / "petrov2024shield.yaml"
     moved = repo / "papers" / "2024" / "handmade2024id.yaml"
-    moved.write_text(
-        old.read_text(encoding="utf-8").replace("petrov2024shield", "handmade2024id"), encoding="utf-8"
-    )
+    moved.write_text(old.read_text(encoding="utf-8").replace("petrov2024shield", "handmade2024id"), encoding="utf-8")
     old.unlink()
     res = run_import(FIX / "data", repo, today="2030-12-31")
     assert not old.exists() and moved.exists()
@@ -143,9 +139,7 @@ def test_unclassified_is_fatal_unless_allowed(repo):
     assert "Trojan Words: Backdooring Language Models" not in unclassified
     res = run_import(FIX / "data", repo, today=TODAY, allow_unclassified=True)
     assert res.written
-    written = {
-        yaml.safe_load(p.read_text(encoding="utf-8"))["title"] for p in (repo / "papers").rglob("*.yaml")
-    }
+    written = {yaml.safe_load(p.read_text(encoding="utf-8"))["title"] for p in (repo / "papers").rglob("*.yaml")}
     assert not written & unclassified
 
 

@@ -238,8 +238,7 @@ def load_rules(root: Path, classify_dir: Path | None = None) -> Rules:
     for items in rules.per_paper.values():
         if len(items) > 1:
             rules.warnings.append(
-                "several classify entries for one title (their union is used): "
-                + "; ".join(w for w, _ in items)
+                "several classify entries for one title (their union is used): " + "; ".join(w for w, _ in items)
             )
     return rules
 
@@ -294,6 +293,22 @@ def unused_per_paper(rules: Rules) -> list[str]:
     for key, items in rules.per_paper.items():
         if key not in rules.used:
             out.extend(f"{where}: matches no entry of {key[0] or 'either list'}" for where, _ in items)
+    return out
+
+
+def drop_unknown_references(verdict: Verdict, known: dict[str, set[str]]) -> list[str]:
+    """Remove ``introduces``/``uses`` ids that have no dataset or benchmark record yet (checked only
+    once such records exist); return a message per id. A re-run picks them up once the records exist."""
+    ids = known.get("datasets", set()) | known.get("benchmarks", set())
+    if not ids:
+        return []
+    out = []
+    for name in ("introduces", "uses"):
+        values: list[str] = getattr(verdict, name)
+        missing = [v for v in values if v not in ids]
+        if missing:
+            setattr(verdict, name, [v for v in values if v in ids])
+            out.extend(f"{name}: no dataset/benchmark record {v!r}; left out until one exists" for v in missing)
     return out
 
 

@@ -114,9 +114,7 @@ def _build(
     if not title:
         problems.append(Problem(path, lineno, "entry has an empty title"))
         return None
-    entry = Entry(
-        list=LARGE_MODEL_LIST, path=path, line=lineno, title=title, chapter=chapter, heading=heading
-    )
+    entry = Entry(list=LARGE_MODEL_LIST, path=path, line=lineno, title=title, chapter=chapter, heading=heading)
     venue_sub = next(((n, s) for n, s in reversed(subs) if _VENUE.match(s)), None)
     author_subs = [(n, s) for n, s in subs if (n, s) != venue_sub]
     if venue_sub is None:

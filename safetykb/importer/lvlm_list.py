@@ -24,9 +24,7 @@ from safetykb.importer.venues import normalise_venue
 _H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.IGNORECASE)
 _H3 = re.compile(r"<h3\b[^>]*>(.*?)</h3>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_ENTRY = re.compile(
-    r"^\*\s+\[(?P<date>[^\]]*)\]\s*\[(?P<title>.+?)\]\((?P<url>https?://[^)\s]+)\)(?P<rest>.*)$"
-)
+_ENTRY = re.compile(r"^\*\s+\[(?P<date>[^\]]*)\]\s*\[(?P<title>.+?)\]\((?P<url>https?://[^)\s]+)\)(?P<rest>.*)$")
 _CODE = re.compile(r"\]\((?P<code>https?://(?:www\.)?github\.com/[^)\s]+)\)")
 _DATE = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})$")
 _VENUE = re.compile(r"^\[(?P<venue>[^'\]]+?)\s*'(?P<yy>\d{2})(?:\s+(?P<note>[^\]]+?))?\s*\]$")
@@ -129,9 +127,7 @@ def parse(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     return entries, problems
 
 
-def _parse_entry_line(
-    line: str, lineno: int, path: str, heading: str, problems: list[Problem]
-) -> Entry | None:
+def _parse_entry_line(line: str, lineno: int, path: str, heading: str, problems: list[Problem]) -> Entry | None:
     if not heading:
         problems.append(Problem(path, lineno, "entry before any section heading"))
         return None

@@ -18,6 +18,7 @@ from safetykb.importer.classification import (
     Rules,
     Verdict,
     classify,
+    drop_unknown_references,
     load_rules,
     unknown_ids,
     unused_per_paper,
@@ -97,8 +98,7 @@ def run_import(
     res.warnings.extend(res.merged.warnings)
     for a, b, ratio in res.merged.possible_duplicates:
         res.warnings.append(
-            f"{a.where}: near-identical title to {b.where} (ratio {ratio:.2f}), "
-            "but different arXiv ids; not merged"
+            f"{a.where}: near-identical title to {b.where} (ratio {ratio:.2f}), but different arXiv ids; not merged"
         )
     res.rules = rules = load_rules(root, classify_dir)
     res.errors.extend(rules.errors)
@@ -111,6 +111,8 @@ def run_import(
         for entry in paper.entries:
             if rules.sections and rules.section_for(entry) is None:
                 seen_sections.add((entry.list, entry.chapter, entry.heading))
+        dropped = drop_unknown_references(verdict, existing.taxonomy_ids)
+        res.warnings.extend(f"{paper.entries[0].where}: {paper.title[:60]!r}: {d}" for d in dropped)
         bad = unknown_ids(verdict, existing.taxonomy_ids)
         res.errors.extend(f"{paper.entries[0].where}: {paper.title[:60]!r}: {b}" for b in bad)
         if verdict.classified:

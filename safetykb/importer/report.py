@@ -87,9 +87,7 @@ def coverage(res: ImportResult) -> dict[str, Any]:
 
 def render_text(data: dict[str, Any], *, verbose: bool = False) -> str:
     out: list[str] = []
-    width = max(
-        [len(s["section"]) for lst in data["lists"].values() for s in lst["sections"]] + [len("section")]
-    )
+    width = max([len(s["section"]) for lst in data["lists"].values() for s in lst["sections"]] + [len("section")])
     head = f"  {'section':<{width}}  " + "  ".join(f"{c:>12}" for c in COLUMNS)
     for name, lst in data["lists"].items():
         out.append(f"{name}")
