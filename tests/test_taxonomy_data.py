@@ -145,7 +145,8 @@ def shared_data() -> Path:
     for c in candidates:
         if (c / LMS / "README.md").is_file() and (c / LVLM / "README.md").is_file():
             return c
-    pytest.skip(f"seed lists not found in any of {[str(c) for c in candidates]}")
+    pytest.fail(f"seed lists not found in any of {[str(c) for c in candidates]}: put shared/ beside the clone "
+                "or set SAFETYKB_SHARED")
 
 
 def readme(name: str) -> str:
@@ -459,8 +460,6 @@ def test_paper_classification_is_consistent():
 
 def test_bathe_counters_jailbreak_not_backdoor():
     """Classification by what the paper does: BaThe borrows backdoor wording to defend against jailbreaks."""
-    if not records()["paper"]:
-        pytest.skip("no paper records yet")
     bathe = [rec for _p, rec in records()["paper"].values() if rec["title"].startswith("BaThe")]
     assert len(bathe) == 1
     assert bathe[0]["counters"] == ["jailbreak"]
