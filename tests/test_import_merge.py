@@ -120,6 +120,35 @@ def test_retitled_paper_with_shared_author_is_merged():
     assert len(res.papers) == 1
 
 
+def test_reworded_subtitle_same_first_author_is_merged():
+    lvlm = E(LVLM_LIST, 3, "An Image Is Worth 1000 Lies: Adversarial Transferability across Prompts on VLMs",
+             arxiv="2403.09766", year=2024, authors=[Person("Haochen", "Luo"), Person("Jindong", "Gu")])
+    lms = E(LARGE_MODEL_LIST, 8, "An Image Is Worth 1000 Lies: Transferability of Adversarial Images across Prompts",
+            year=2024, venue="ICLR", authors=[Person("Haochen", "Luo")])
+    other_author = E(LARGE_MODEL_LIST, 9, "An Image Is Worth 1000 Lies: Something Else", year=2024,
+                     authors=[Person("Ann", "Other")])
+    short_head = [
+        E(LARGE_MODEL_LIST, 20, "BadCLIP: Trigger-Aware Prompt Learning", year=2024, authors=[Person("J", "Bai")]),
+        E(LARGE_MODEL_LIST, 21, "BadCLIP: Dual-Embedding Guided Backdoor Attack", year=2024,
+          authors=[Person("J", "Bai")]),
+    ]
+    far_years = [
+        E(LARGE_MODEL_LIST, 30, "Towards Robust Agents Everywhere: A Survey", year=2021, authors=[Person("A", "Wu")]),
+        E(LARGE_MODEL_LIST, 31, "Towards Robust Agents Everywhere: New Benchmarks and Methods", year=2024,
+          authors=[Person("A", "Wu")]),
+    ]
+    other_ids = [
+        E(LARGE_MODEL_LIST, 40, "Safety Tuning At Scale: Study", arxiv="2401.00001", authors=[Person("B", "Li")]),
+        E(LVLM_LIST, 41, "Safety Tuning At Scale: Follow-up", arxiv="2405.00002", authors=[Person("B", "Li")]),
+    ]
+    res = merge([lvlm, lms, other_author, *short_head, *far_years, *other_ids])
+    assert len(res.papers) == 8
+    luo = next(p for p in res.papers if p.arxiv == "2403.09766")
+    assert [e.line for e in luo.entries] == [3, 8] and luo.venue == "ICLR"
+    assert luo.title == lvlm.title  # the LVLM list wins
+    assert any("merged differently worded titles" in w for w in res.warnings)
+
+
 def test_within_list_duplicate():
     res = merge([E(LVLM_LIST, 1, "HoliSafe: X"), E(LVLM_LIST, 90, "HoliSafe: X")])
     assert len(res.papers) == 1 and len(res.papers[0].entries) == 2

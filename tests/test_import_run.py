@@ -174,3 +174,16 @@ def test_cli_report_json(repo):
     assert data["totals"]["entries"] == 18 and data["totals"]["papers"] == 12
     assert data["totals"]["papers_in_both_lists"] == 4
     assert not (repo / "papers").exists()
+
+
+def test_records_no_list_paper_matches_are_reported(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    stale = repo / "papers" / "2023" / "smith2023alphab.yaml"
+    data = _load(repo, "2023/smith2023alpha.yaml") | {"id": "smith2023alphab", "title": "Alpha, an older wording"}
+    data.pop("links", None)
+    stale.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    res = run_import(FIX / "data", repo, today=TODAY, dry_run=True)
+    assert [u.split(": ")[1].split()[0] for u in res.unmatched] == ["smith2023alphab"]
+    assert coverage(res)["totals"]["unmatched_records"] == 1
+    stale.unlink()
+    assert run_import(FIX / "data", repo, today=TODAY, dry_run=True).unmatched == []

@@ -7,6 +7,12 @@ from a sorted-neighbourhood blocking (titles sorted forwards and by reversed wor
 order, each compared with its next ``WINDOW`` neighbours), so the cost is
 O(n log n + n * WINDOW), not O(n^2).
 
+A fourth rule catches a paper whose subtitle was reworded between the lists
+("An Image Is Worth 1000 Lies: Adversarial Transferability across Prompts ..." /
+"...: Transferability of Adversarial Images across Prompts ..."): same main title
+(the part before the first colon, at least ``MIN_HEAD_WORDS`` words), same first
+author's family name, years at most one apart, and no conflicting arXiv ids.
+
 Guards: entries sharing an arXiv id but with unrelated titles are a list error
 (one id pasted twice) unless they share an author (then the paper was retitled,
 as JailGuard was); the id stays with the entry whose date is nearest the
@@ -27,6 +33,7 @@ from safetykb.importer.text import arxiv_month, fold, norm_title, title_key
 FUZZY_RATIO = 0.95
 WINDOW = 8
 ARXIV_CONFLICT_RATIO = 0.6  # below this, two titles under one arXiv id are different papers
+MIN_HEAD_WORDS = 3  # a main title (before ':') shorter than this is a method name, not distinctive
 
 
 @dataclass
@@ -200,6 +207,7 @@ def merge(entries: list[Entry]) -> MergeResult:
             continue
         uf.union(i, j)
         ids_by_root[uf.find(i)] = ids_i | ids_j
+    _merge_reworded_subtitles(entries, uf, ids_by_root)
     groups: dict[int, list[Entry]] = defaultdict(list)
     for i, e in enumerate(entries):
         groups[uf.find(i)].append(e)
@@ -207,6 +215,36 @@ def merge(entries: list[Entry]) -> MergeResult:
     for p in papers:
         warnings.extend(f"{p.entries[0].where}: {n}" for n in p.notes)
     return MergeResult(papers=papers, warnings=warnings, possible_duplicates=possible)
+
+
+def _head_key(entry: Entry) -> tuple[str, str] | None:
+    """(main title key, first author's family) when the title has a distinctive main title."""
+    head, sep, _rest = entry.title.partition(":")
+    if not sep or len(norm_title(head).split()) < MIN_HEAD_WORDS or not entry.authors:
+        return None
+    return title_key(head), fold(entry.authors[0].family).lower()
+
+
+def _merge_reworded_subtitles(entries: list[Entry], uf: _UnionFind, ids_by_root: dict[int, set[str]]) -> None:
+    first: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, e in enumerate(entries):
+        key = _head_key(e)
+        if key is not None:
+            first[key].append(i)
+    for members in first.values():
+        for i in members[1:]:
+            j = members[0]
+            ri, rj = uf.find(i), uf.find(j)
+            if ri == rj:
+                continue
+            yi, yj = entries[i].year, entries[j].year
+            if yi and yj and abs(yi - yj) > 1:
+                continue
+            ids_i, ids_j = ids_by_root[ri], ids_by_root[rj]
+            if ids_i and ids_j and not ids_i & ids_j:
+                continue
+            uf.union(i, j)
+            ids_by_root[uf.find(i)] = ids_i | ids_j
 
 
 def _combine(group: list[Entry]) -> Paper:

@@ -49,6 +49,7 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)  # fatal, other than parse problems
     warnings: list[str] = field(default_factory=list)
     unclassified: list[Paper] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # list-sourced records no list paper matched
     written: bool = False
     dry_run: bool = False
     allow_unclassified: bool = False
@@ -125,6 +126,14 @@ def run_import(
     res.warnings.extend(unused_per_paper(rules))
     res.plans, schema_errs = plan(res.verdicts, existing, root, today)
     res.errors.extend(schema_errs)
+    # Records a list paper no longer matches (merged into another record, retitled, dropped upstream).
+    # Unclassified papers get no plan, so their records would look unmatched: checked only without them.
+    planned = {pl.rid for pl in res.plans}
+    for rid, (path, data, _text) in sorted(existing.by_id.items()):
+        listed = set(data.get("sources") or []) & set(LISTS)
+        if rid not in planned and listed and not res.unclassified:
+            res.unmatched.append(f"{path}: {rid} is sourced from {sorted(listed)} but matches no list paper "
+                                 "(merged into another record, or dropped upstream?): check and delete it")
     if not dry_run and not res.fatal:
         apply(res.plans)
         res.written = True

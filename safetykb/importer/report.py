@@ -62,6 +62,7 @@ def coverage(res: ImportResult) -> dict[str, Any]:
         "unclassified": len(res.unclassified),
         "records": {a: actions.get(a, 0) for a in ("create", "update", "unchanged", "reviewed")},
         "matched_existing": sum(1 for p in res.plans if p.matched),
+        "unmatched_records": len(res.unmatched),
         "links": {
             "arxiv": {"count": with_arxiv, "share": _share(with_arxiv, n)},
             "doi": {"count": 0, "share": 0.0},
@@ -81,6 +82,7 @@ def coverage(res: ImportResult) -> dict[str, Any]:
              "sections": sorted({f"{e.list}: {rules.label_for(e)}" for e in p.entries})}
             for p in res.unclassified
         ],
+        "unmatched_records": res.unmatched,
         "warnings": res.warnings,
     }  # fmt: skip
 
@@ -106,7 +108,8 @@ def render_text(data: dict[str, Any], *, verbose: bool = False) -> str:
         f"{t['entries_merged_away']} entries merged away)",
         f"classified: {t['classified']}, unclassified: {t['unclassified']}",
         f"records: {rec['create']} new, {rec['update']} updated, {rec['unchanged']} unchanged, "
-        f"{rec['reviewed']} reviewed (left untouched); {t['matched_existing']} matched existing records",
+        f"{rec['reviewed']} reviewed (left untouched); {t['matched_existing']} matched existing records; "
+        f"{t['unmatched_records']} list-sourced records match no list paper",
         f"links: arXiv id {links['arxiv']['count']} ({links['arxiv']['share']:.1%}), "
         f"DOI {links['doi']['count']} ({links['doi']['share']:.1%}), "
         f"URL {links['url']['count']} ({links['url']['share']:.1%})",
@@ -115,6 +118,9 @@ def render_text(data: dict[str, Any], *, verbose: bool = False) -> str:
         out += ["", f"unparsed entries ({len(data['unparsed'])}):", *(f"  {p}" for p in data["unparsed"])]
     if data["errors"]:
         out += ["", f"errors ({len(data['errors'])}):", *(f"  {e}" for e in data["errors"])]
+    if data["unmatched_records"]:
+        out += ["", f"records matching no list paper ({len(data['unmatched_records'])}):"]
+        out += [f"  {u}" for u in data["unmatched_records"]]
     if data["unclassified"]:
         out += ["", f"unclassified papers ({len(data['unclassified'])}):"]
         shown = data["unclassified"] if verbose else data["unclassified"][:20]
