@@ -10,8 +10,22 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 
 _SPECIAL = re.compile(r"([&%$#_])")
-_JOURNAL_WORDS = ("transactions", "journal", "tpami", "tifs", "tdsc", "ijcv", "pattern recognition", "letters",
-                  "review", "nature", "science", "magazine", "tmlr", "jmlr")
+_JOURNAL_WORDS = (
+    "transactions",
+    "journal",
+    "tpami",
+    "tifs",
+    "tdsc",
+    "ijcv",
+    "pattern recognition",
+    "letters",
+    "review",
+    "nature",
+    "science",
+    "magazine",
+    "tmlr",
+    "jmlr",
+)
 
 
 def _escape(text: str) -> str:
