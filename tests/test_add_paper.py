@@ -439,11 +439,12 @@ def test_unreadable_source_is_a_usage_error(kb_copy: Path) -> None:
     ("Gong", 2023, "FigStep: Jailbreaking Large Vision-language Models", "gong2023figstep"),
     ("Madry", 2018, "Towards Deep Learning Models Resistant to Adversarial Attacks", "madry2018deep"),
     ("van der Berg", 2025, "On the Robustness of X", "vanderberg2025robustness"),
-    ("Müller", 2024, "Ab-using Images", "muller2024ab"),
+    ("Müller", 2024, "(Ab)using Images", "muller2024abusing"),
     ("Ødegård", 2024, "The 3D Attack", "odegard20243d"),
+    ("Liu", 2024, "Vision-Language Attacks / Defenses", "liu2024visionlanguage"),
 ])
 def test_id_rule(family: str, year: int, title: str, expected: str) -> None:
-    from safetykb.addpaper.ids import base_id, unique_id
+    from safetykb.ids import base_id, unique_id
 
     assert base_id(family, year, title) == expected
     assert unique_id(expected, {expected, expected + "b"}) == expected + "c"

@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
+from ..ids import base_id, unique_id
 from ..layout import FOLDERS
 from ..problems import Problem, display_path
 from ..schema import field_names
 from ..validation import load_and_validate
 from .classify import Classification
-from .ids import base_id, unique_id
 from .metadata import Metadata
 
 #: First line of every paper record: lets editors check the file against the schema as it is typed.

@@ -9,21 +9,21 @@ written; each file is written to a temporary file and renamed into place.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
+from safetykb.ids import base_id, unique_id
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
-from safetykb.importer.text import ascii_slug, fold, title_key, unescape
+from safetykb.importer.text import title_key, unescape
+from safetykb.schema import check as check_schema
+from safetykb.schema import field_names
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -31,45 +31,22 @@ try:
 except AttributeError:  # pragma: no cover
     _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "paper.schema.json"
 HEADER = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json\n"
-FIELD_ORDER = (
-    "id", "title", "authors", "affiliations", "year", "date", "venue", "venue_note", "links", "models",
-    "contribution", "attacks", "defenses", "counters", "evaluates", "introduces", "uses", "method",
-    "threat_model", "summary", "filed_under", "not_duplicate_of", "sources", "status", "added",
-)  # fmt: skip
+#: Keys in the order of the paper schema (the DESIGN order).
+FIELD_ORDER = tuple(field_names("paper"))
 LINK_ORDER = ("arxiv", "doi", "url", "code", "project")
-STOPWORDS = {
-    "a", "an", "the", "on", "of", "towards", "toward", "to", "in", "for", "with", "and", "or", "is", "are",
-    "be", "do", "does", "can", "how", "what", "why", "when", "where", "which", "who", "via", "by", "from",
-    "at", "as", "into", "not", "no", "your", "you", "we", "our", "it", "its", "this", "that", "all",
-}  # fmt: skip
 TAXONOMY_KINDS = ("models", "attacks", "defenses", "datasets", "benchmarks")
 
 
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
-
-
 def schema_errors(record: dict[str, Any]) -> list[str]:
-    errs = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(record)'}: {e.message}" for e in errs]
+    """The paper schema's complaints about a record, worded as scripts/validate.py words them."""
+    return [issue.message for issue in check_schema("paper", record)]
 
 
-def base_id(paper: Paper) -> str:
-    family = ascii_slug(paper.authors[0].family) if paper.authors else ""
-    # words split at spaces and slashes; hyphens and other punctuation deleted ("Ab-using" -> "abusing")
-    words = [re.sub(r"[^a-z0-9]", "", w) for w in re.split(r"[\s/]+", fold(unescape(paper.title)).lower())]
-    word = next((w for w in words if w and w not in STOPWORDS), "")
-    return f"{family or 'anon'}{paper.year or ''}{word}"
-
-
-def _suffixes() -> list[str]:
-    letters = "bcdefghijklmnopqrstuvwxyz"
-    return list(letters) + [a + b for a in letters for b in letters]
+def paper_base_id(paper: Paper) -> str:
+    """The id rule (safetykb.ids) applied to a merged paper."""
+    family = paper.authors[0].family if paper.authors else ""
+    return base_id(family, paper.year or 0, unescape(paper.title))
 
 
 @dataclass
@@ -202,10 +179,7 @@ def plan(
             action = "unchanged" if content == old_text and path == old_path else "update"
             item = Planned(paper, rid, path, action, content, old_path if path != old_path else None, True)
         else:
-            base = base_id(paper)
-            rid = base
-            if rid in used:
-                rid = next(base + s for s in _suffixes() if base + s not in used)
+            rid = unique_id(paper_base_id(paper), used)
             used.add(rid)
             claimed.add(rid)
             record = build_record(paper, verdict, rid, today)

@@ -1,7 +1,10 @@
 """The paper id rule of DESIGN section 2: family name + year + first significant title word.
 
-Lowercase ascii letters and digits only; on collision with a taken id the
-letters b, c, ... are appended (`gong2023figstep`, `gong2023figstepb`).
+Lowercase ascii letters and digits only; title words are split at spaces and
+slashes with other punctuation deleted, as Google Scholar keys do ("(Ab)using"
+-> "abusing", "Vision-Language" -> "visionlanguage"); on collision with a taken
+id the letters b, c, ... are appended (`gong2023figstep`, `gong2023figstepb`).
+Shared by the importer and add_paper so both name a paper the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from collections.abc import Container, Iterator
 STOPWORDS = frozenset({
     "a", "an", "the", "on", "of", "towards", "toward", "to", "for", "in", "into", "with", "without", "via",
     "by", "from", "at", "as", "and", "or", "is", "are", "be", "do", "does", "can", "how", "what", "why",
-    "when", "which", "who", "your", "our", "we", "you", "its", "this", "that", "not", "no", "all", "any",
+    "when", "where", "which", "who", "your", "our", "we", "you", "it", "its", "this", "that", "not", "no",
+    "all", "any",
 })
 
 
@@ -35,7 +39,8 @@ def slug_word(text: str) -> str:
 
 def significant_word(title: str) -> str:
     """The first title word that is not a stopword ('Towards Robust X' -> 'robust')."""
-    words = [w for w in re.split(r"[^a-z0-9]+", ascii_fold(title)) if w]
+    words = [re.sub(r"[^a-z0-9]", "", w) for w in re.split(r"[\s/]+", ascii_fold(title))]
+    words = [w for w in words if w]
     for word in words:
         if word not in STOPWORDS:
             return word
