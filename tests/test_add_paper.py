@@ -389,7 +389,7 @@ def test_prompts_offer_choices_and_accept_aliases(kb_copy: Path) -> None:
     assert "vlm" in out and "Vision-language models" in out, "the choices are listed with names"
     assert "contribution is required" in out
     assert "did you mean 'jailbreak'" in out and "is not one of" in out
-    record = read(kb_copy / "papers" / "2024" / "lee2024backdoor.yaml")
+    record = read(kb_copy / "papers" / "2024" / "lee2024backdoorstyle.yaml")
     assert record["models"] == ["vlm", "video-llm"] and record["contribution"] == ["defense"]
     assert record["defenses"] == ["safety-alignment"] and record["counters"] == ["jailbreak"]
     assert record["method"] == "BaShield" and record["threat_model"] == "gray-box"
