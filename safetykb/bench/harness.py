@@ -1,0 +1,291 @@
+"""`scripts/bench.py`: measure the pipeline on the real and on synthetic knowledge bases, against DESIGN 7.
+
+Each knowledge base is laid out in its own temporary checkout (the package,
+scripts, mkdocs.yml and site_src/ copied from this one, records real or
+generated), and every measurement is a fresh process, as a user meets it:
+
+- stages: load + validate, graph, page generation (`safetykb.bench.stages`);
+- validate: `scripts/validate.py`;
+- query: `scripts/query.py` with a typical question, twice (cold, then warm if it caches);
+- build: `mkdocs build` into a temporary site folder, with its peak resident memory.
+
+A measurement whose tool is not in this checkout (no query script, no site
+package) is reported as null, not as a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..layout import repo_root
+from .synth import generate
+
+#: DESIGN section 7.
+BUDGETS = {
+    "overhead_fraction": 0.10,
+    "scaling_ratio": 11.0,
+    "query_seconds_real": 0.5,
+    "query_seconds_10k": 1.0,
+    "validate_seconds_10k": 3.0,
+    "peak_rss_mb_10k": 1024.0,
+}
+QUESTION = "which defenses cover backdoors in VLMs"
+#: Top-level entries of the checkout not copied into a benchmark checkout (records come separately).
+_NOT_COPIED = {".git", ".venv", "site", "papers", "taxonomy", "tests", ".cache", "build", "dist",
+               "__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+@dataclass
+class Run:
+    """One fresh process: wall seconds, exit code, peak resident memory (MiB) and the end of its stderr."""
+
+    seconds: float
+    code: int
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run cmd to completion; os.wait4 gives the resource usage of this child (and its children) alone."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, proc.returncode, usage.ru_maxrss / 1024, out.read().decode(errors="replace"),
+                   err.read().decode(errors="replace")[-2000:])
+
+
+class Bench:
+    def __init__(self, source: Path, work: Path, repeat: int = 1) -> None:
+        self.source = source
+        self.work = work
+        self.repeat = repeat
+        self.python = sys.executable
+
+    def checkout(self, name: str, papers: int | None) -> tuple[Path, dict[str, Any]]:
+        """A checkout with the real records (papers None) or papers synthetic ones over the real taxonomy."""
+        dest = self.work / name
+        dest.mkdir(parents=True)
+        for entry in self.source.iterdir():
+            if entry.name in _NOT_COPIED:
+                continue
+            if entry.is_dir():
+                shutil.copytree(entry, dest / entry.name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(entry, dest / entry.name)
+        records = records_root(self.source)
+        start = time.perf_counter()
+        if papers is None:
+            for folder in ("papers", "taxonomy"):
+                if (records / folder).is_dir():
+                    shutil.copytree(records / folder, dest / folder)
+            info: dict[str, Any] = {"source": "real" if records == self.source else "fixture"}
+        else:
+            info = {"source": "synthetic", "counts": generate(records, dest, papers)}
+        info["generate_seconds"] = time.perf_counter() - start
+        return dest, info
+
+    def env(self, root: Path) -> dict[str, str]:
+        env = dict(os.environ)
+        env["SAFETYKB_ROOT"] = str(root)
+        env["PYTHONPATH"] = str(root)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
+
+    def best(self, cmd: list[str], root: Path) -> Run:
+        """The fastest of `repeat` runs (all must succeed alike); a shared machine only ever adds time."""
+        runs = [run(cmd, root, self.env(root)) for _ in range(self.repeat)]
+        return min(runs, key=lambda r: r.seconds)
+
+    def measure(self, name: str, papers: int | None) -> dict[str, Any]:
+        root, info = self.checkout(name, papers)
+        out: dict[str, Any] = {"name": name, **info}
+        # Compile the package once so no measurement pays for writing bytecode.
+        run([self.python, "-m", "compileall", "-q", str(root / "safetykb"), str(root / "scripts")], root,
+            self.env(root))
+
+        stages = self.best([self.python, "-m", "safetykb.bench.stages", str(root)], root)
+        out.update(_stages(stages))
+
+        validate = self.best([self.python, "scripts/validate.py", "--root", str(root), "-q"], root)
+        out["validate_seconds"] = validate.seconds
+        out["validate_ok"] = validate.code == 0
+        if validate.code != 0:
+            out["validate_output"] = (validate.stdout + validate.stderr)[-1000:]
+
+        out.update(self.query(root))
+
+        site_dir = self.work / f"site-{name}"
+        build = run([self.python, "-m", "mkdocs", "build", "-q", "-d", str(site_dir)], root, self.env(root))
+        out["build_seconds"] = build.seconds
+        out["build_ok"] = build.code == 0
+        out["build_peak_rss_mb"] = build.peak_rss_mb
+        out["site_files"] = sum(1 for _ in site_dir.rglob("*.html")) if site_dir.is_dir() else 0
+        if build.code != 0:
+            out["build_error"] = build.stderr[-1000:]
+        shutil.rmtree(site_dir, ignore_errors=True)
+        return out
+
+    def query(self, root: Path) -> dict[str, Any]:
+        script = root / "scripts" / "query.py"
+        if not script.is_file():
+            return {"query_seconds": None, "query_warm_seconds": None, "query_cache": None}
+        cmd = [self.python, "scripts/query.py", QUESTION, "--root", str(root)]
+        cold = [run(cmd, root, self.env(root))]
+        cache = root / ".cache"
+        cached = cache.is_dir() and any(cache.iterdir())
+        for _ in range(self.repeat - 1):  # every cold run starts without a cache
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(run(cmd, root, self.env(root)))
+        first = min(cold, key=lambda r: r.seconds)
+        warm = self.best(cmd, root) if cached else None
+        out = {"query_seconds": first.seconds, "query_warm_seconds": warm.seconds if warm else None,
+               "query_cache": cached, "query_ok": first.code == 0 and (warm is None or warm.code == 0)}
+        if first.code != 0:
+            out["query_error"] = (first.stdout + first.stderr)[-1000:]
+        return out
+
+
+def records_root(source: Path) -> Path:
+    """Where the real records are: this checkout once it holds a taxonomy, else the test fixture."""
+    if (source / "taxonomy" / "models").is_dir():
+        return source
+    return source / "tests" / "fixtures" / "kb"
+
+
+def _stages(stages: Run) -> dict[str, Any]:
+    if stages.code != 0:
+        return {"stages_error": stages.stderr[-1000:]}
+    data = json.loads(stages.stdout)
+    overhead = data["load_validate_seconds"] + data["graph_seconds"] + (data["pages_seconds"] or 0.0)
+    return {**data, "package_seconds": overhead}
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = None
+    with contextlib.suppress(ValueError, OSError):
+        memory_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": memory_gb, "python": platform.python_version(),
+            "platform": platform.platform(), "loadavg_start": list(os.getloadavg())}
+
+
+def summarise(results: dict[str, dict[str, Any]], sizes: tuple[int, int]) -> dict[str, Any]:
+    """The headline figures of DESIGN 7 ('10k' and '1k' stand for the large and small synthetic sizes)."""
+    real, small, large = results["real"], results["small"], results["large"]
+    has_pages = large.get("pages_seconds") is not None
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    summary: dict[str, Any] = {
+        "sizes": {"1k": sizes[0], "10k": sizes[1]},
+        "site_pages": has_pages,
+        "overhead_fraction": ratio(large.get("package_seconds"), large["build_seconds"]) if has_pages else None,
+        "scaling_ratio": ratio(large["build_seconds"], small["build_seconds"]) if has_pages else None,
+        "query_seconds_real": real["query_seconds"],
+        "query_seconds_10k": large["query_seconds"],
+        "query_warm_seconds_real": real["query_warm_seconds"],
+        "query_warm_seconds_10k": large["query_warm_seconds"],
+        "query_cache": large["query_cache"],
+        "validate_seconds_real": real["validate_seconds"],
+        "validate_seconds_1k": small["validate_seconds"],
+        "validate_seconds_10k": large["validate_seconds"],
+        "build_seconds_real": real["build_seconds"],
+        "build_seconds_1k": small["build_seconds"],
+        "build_seconds_10k": large["build_seconds"],
+        "peak_rss_mb_real": real["build_peak_rss_mb"],
+        "peak_rss_mb_10k": large["build_peak_rss_mb"],
+        "all_ok": all(r.get("validate_ok") and r.get("build_ok") and r.get("problems") == 0
+                      and r.get("query_ok", True) for r in results.values()),
+    }
+    summary["budgets"] = {key: {"budget": limit, "value": summary[key], "ratio": ratio(summary[key], limit),
+                                "met": None if summary[key] is None else summary[key] <= limit}
+                          for key, limit in BUDGETS.items()}
+    return summary
+
+
+def table(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> str:
+    def num(value: Any, digits: int = 2) -> str:
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    columns = [("papers", "papers", 0), ("load+validate s", "load_validate_seconds", 2),
+               ("graph s", "graph_seconds", 2), ("pages s", "pages_seconds", 2),
+               ("build s", "build_seconds", 2), ("peak MiB", "build_peak_rss_mb", 0),
+               ("validate.py s", "validate_seconds", 2), ("query.py s", "query_seconds", 2),
+               ("query warm s", "query_warm_seconds", 2)]
+    header = f"{'knowledge base':<20}" + "".join(f"{title:>16}" for title, _key, _d in columns)
+    lines = [header, "-" * len(header)]
+    for name, result in results.items():
+        label = f"{name} ({result.get('source', '?')})"
+        lines.append(f"{label:<20}" + "".join(f"{num(result.get(key), d):>16}" for _t, key, d in columns))
+    lines += ["", f"{'budget (DESIGN 7)':<24}{'value':>10}{'budget':>10}{'ratio':>8}  met"]
+    for key, row in summary["budgets"].items():
+        met = "missing" if row["met"] is None else ("yes" if row["met"] else "NO")
+        lines.append(f"{key:<24}{num(row['value'], 3):>10}{num(row['budget'], 2):>10}"
+                     f"{num(row['ratio'], 2):>8}  {met}")
+    if summary["query_cache"]:
+        lines.append("query.py caches its graph (content-keyed, across processes): warm runs "
+                     f"{num(summary['query_warm_seconds_real'], 3)} s real, "
+                     f"{num(summary['query_warm_seconds_10k'], 3)} s at the large size")
+    if not summary["site_pages"]:
+        lines.append("no site package in this checkout: page generation, overhead and scaling are missing")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--quick", action="store_true", help="small sizes (100 and 300 papers), for tests")
+    parser.add_argument("--sizes", type=int, nargs=2, metavar=("SMALL", "LARGE"), help="synthetic sizes")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each fast process; the fastest counts")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary checkouts (path printed)")
+    args = parser.parse_args(argv)
+    sizes = tuple(args.sizes) if args.sizes else ((100, 300) if args.quick else (1000, 10000))
+    source = repo_root()
+    work = Path(tempfile.mkdtemp(prefix="safetykb-bench-"))
+    try:
+        bench = Bench(source, work, repeat=max(1, args.repeat))
+        info = machine()
+        results = {"real": bench.measure("real", None), "small": bench.measure("small", sizes[0]),
+                   "large": bench.measure("large", sizes[1])}
+        info["loadavg_end"] = list(os.getloadavg())
+        summary = summarise(results, sizes)  # type: ignore[arg-type]
+        report = {**summary, "machine": info, "command": " ".join(["scripts/bench.py", *(argv or sys.argv[1:])]),
+                  "results": results}
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            print(table(results, summary))
+            print(f"\nmachine: {info['nproc']} cores, {info['cpu']}, {info['memory_gb']} GB, Python {info['python']}, "
+                  f"load {info['loadavg_start'][0]:.1f} -> {info['loadavg_end'][0]:.1f}")
+        if args.keep:
+            print(f"checkouts kept in {work}", file=sys.stderr)
+        return 0 if summary["all_ok"] else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
