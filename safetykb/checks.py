@@ -46,8 +46,12 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
                           f"move the file to papers/{year}/ or correct the year")
 
 
-def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
-    """arXiv ids and DOIs have valid forms (URLs are checked by the schema)."""
+def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
+    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    date, year = record.get("date"), record.get("year")
+    if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
+        yield Finding(path, ("date",), f"date {date} is not in year {year}: `year` is the year of the first "
+                      "public version, the year of `date`")
     links = record.get("links")
     if not isinstance(links, dict):
         return
@@ -56,8 +60,6 @@ def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
         bare = arxiv_key(arxiv)
         hint = f": write the bare id '{bare}'" if valid_arxiv(bare) else ": expected a form like 2311.05608"
         yield Finding(path, ("links", "arxiv"), f"'{arxiv}' is not a valid arXiv id{hint}")
-    elif arxiv is not None and not isinstance(arxiv, str):
-        yield Finding(path, ("links", "arxiv"), "an arXiv id is text: quote it, e.g. '2311.05608'")
     doi = links.get("doi")
     if isinstance(doi, str) and not valid_doi(doi):
         bare = doi.split("doi.org/")[-1]
@@ -109,7 +111,7 @@ class CrossChecker:
                 return f"'{target}' cannot be its own parent"
             return None
         if actual is not None:
-            return f"'{target}' is a {KIND_WORDS[actual]}, not a {want} (`{field}` takes {want} ids)"
+            return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
         alias_of = self.aliases.get(target.lower())
         if alias_of and self.kb.kind_of(alias_of) in kinds:
             return f"unknown {want} '{target}': it is an alias, use the id '{alias_of}'"
@@ -152,6 +154,10 @@ class CrossChecker:
                     if "near" in dup.reason else "")
             yield Finding(path, pointer, f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); "
                           f"merge the two records{hint}")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _alias_index(kb: KnowledgeBase) -> dict[str, str]:
