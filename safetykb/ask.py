@@ -121,6 +121,8 @@ def _papers(graph: Graph, query: Query) -> Reply:
 
 def _related(graph: Graph, query: Query) -> Reply:
     paper = query.related or ""
+    if paper not in graph or graph.nodes[paper].get("kind") != "paper":
+        raise Unreadable("related to which paper? name a paper id, e.g. 'papers related to gong2023figstep'")
     pairs = q.related(graph, paper)
     ids = [p for p, _r in pairs]
     understood = f"papers related to {paper}"
@@ -328,6 +330,12 @@ def _nearest_attacks(graph: Graph, attack: str | None, model: str | None) -> lis
             found = q.attacks_on(graph, model, parent)
             if found.ids:
                 notes.append(f"the parent attack type: {found.understood}: {_names(graph, found.ids)}")
+        about = q.papers_on(graph, attack, model)
+        if about.ids:
+            notes.append(f"other {about.understood} (defenses, benchmarks): {_names(graph, about.ids)}")
+        types = q.defense_types_countering(graph, attack)
+        if types.ids and not notes:
+            notes.append(f"no paper yet; defense types that counter {attack} in general: {', '.join(types.ids)}")
     return notes
 
 

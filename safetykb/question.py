@@ -464,6 +464,8 @@ def _decide_kind(reading: _Reading, query: Query) -> str:
         return "related"
     if "gaps-weak" in asked and asked & {"defenses", "counters"}:
         return "gaps"
+    if {"benchmarks", "datasets"} <= asked:
+        return "resources"
     for kind in _KIND_ORDER:
         if kind in asked:
             return kind
