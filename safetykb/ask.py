@@ -238,14 +238,27 @@ def _names(graph: Graph, ids: list[str], limit: int = 4) -> str:
 
 
 def _neighbours(graph: Graph, model: str) -> list[str]:
-    """Parent first, then siblings, then the other families (tree order)."""
+    """Families near a family: its ancestors (nearest first), its siblings, then the other top-level
+    families (tree order); each stands for its whole subtree."""
     near = [*q.ancestors(graph, model)]
     parent = graph.nodes[model].get("parent")
     if parent:
         near += [c for c in q.children(graph, parent) if c != model]
     inside = q.subtree(graph, model)
-    near += [n for n, _d in q.tree_order(graph, "model") if n not in inside and n not in near]
+    near += [n for n, depth in q.tree_order(graph, "model") if depth == 0 and n not in inside and n not in near]
     return near
+
+
+def _elsewhere(graph: Graph, model: str, run: Callable[[str], q.Answer]) -> list[str]:
+    """The same question on the nearest family that has an answer, and how many on the others."""
+    found = [(other, ans) for other in _neighbours(graph, model) if (ans := run(other)).ids]
+    if not found:
+        return []
+    _first, ans = found[0]
+    note = f"nearest: {ans.understood}: {_names(graph, ans.ids)}"
+    if len(found) > 1:
+        note += "; also on " + ", ".join(f"{m} ({len(a.ids)})" for m, a in found[1:6])
+    return [note]
 
 
 def nearest(graph: Graph, query: Query) -> list[str]:
@@ -254,43 +267,40 @@ def nearest(graph: Graph, query: Query) -> list[str]:
     kind = query.kind or "papers"
     attack = query.attacks[0] if query.attacks else None
     model = query.models[0] if query.models else None
+    defense = query.defenses[0] if query.defenses else None
+    resource = query.resources[0] if query.resources else None
     notes: list[str] = []
-    if kind in ("defenses", "counters") and attack:
-        notes += _nearest_defenses(graph, query, attack, model)
+    if kind in ("defenses", "counters"):
+        if model:
+            notes += _elsewhere(graph, model, lambda f: q.defense_papers(graph, defense, attack, f))
+        if attack:
+            notes += _nearest_defenses(graph, defense, attack, model)
     elif kind == "attacks":
+        if model:
+            notes += _elsewhere(graph, model, lambda f: q.attacks_on(graph, f, attack))
         notes += _nearest_attacks(graph, attack, model)
     elif kind in ("benchmarks", "datasets", "resources"):
+        if model:
+            notes += _elsewhere(graph, model, lambda f: q.resources_for(graph, attack, f))
         if attack and model:
-            for label, found in (("any family", q.resources_for(graph, attack, None)),
-                                 ("any attack type", q.resources_for(graph, None, model))):
-                if found.ids:
-                    notes.append(f"{found.understood} ({label}): {_names(graph, found.ids)}")
-    elif kind == "papers" and (attack or model):
-        for other in _neighbours(graph, model)[:3] if model else []:
-            found = q.papers_on(graph, attack, other)
+            found = q.resources_for(graph, None, model)
             if found.ids:
-                notes.append(f"{found.understood}: {_names(graph, found.ids)}")
-                break
+                notes.append(f"{found.understood} (any attack type): {_names(graph, found.ids)}")
+    elif kind == "papers" and model:
+        notes += _elsewhere(graph, model, lambda f: q.papers_on(graph, attack, f, defense, resource))
     if query.author:
         notes += _nearest_author(graph, query.author)
-    if query.venue or query.since is not None or query.until is not None:
+    if query.since is not None or query.until is not None:
         years = sorted({int(graph.nodes[n].get("year") or 0) for n in q.of_kind(graph, "paper")} - {0})
-        if years and (query.since is not None or query.until is not None):
+        if years:
             notes.append(f"papers in the knowledge base span {years[0]}-{years[-1]}")
     if not notes:
         notes.append("nothing near: try a parent model family or attack type, or drop a filter")
     return notes
 
 
-def _nearest_defenses(graph: Graph, query: Query, attack: str, model: str | None) -> list[str]:
+def _nearest_defenses(graph: Graph, defense: str | None, attack: str, model: str | None) -> list[str]:
     notes: list[str] = []
-    defense = query.defenses[0] if query.defenses else None
-    if model:
-        for other in _neighbours(graph, model):
-            found = q.defense_papers(graph, defense, attack, other)
-            if found.ids:
-                notes.append(f"nearest: {found.understood}: {_names(graph, found.ids)}")
-                break
     for parent in q.ancestors(graph, attack)[:1]:
         found = q.defense_papers(graph, defense, parent, model)
         if found.ids:
@@ -315,16 +325,10 @@ def _nearest_defenses(graph: Graph, query: Query, attack: str, model: str | None
 
 def _nearest_attacks(graph: Graph, attack: str | None, model: str | None) -> list[str]:
     notes: list[str] = []
-    if model:
-        for other in _neighbours(graph, model):
-            found = q.attacks_on(graph, other, attack)
-            if found.ids:
-                notes.append(f"nearest: {found.understood}: {_names(graph, found.ids)}")
-                break
-        if attack:
-            found = q.attacks_on(graph, model, None)
-            if found.ids:
-                notes.append(f"other attacks on {model}: {_names(graph, found.ids)}")
+    if model and attack:
+        found = q.attacks_on(graph, model, None)
+        if found.ids:
+            notes.append(f"other attacks on {model}: {_names(graph, found.ids)}")
     if attack:
         for parent in q.ancestors(graph, attack)[:1]:
             found = q.attacks_on(graph, model, parent)

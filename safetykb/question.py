@@ -39,6 +39,7 @@ _PREFERENCE = {kind: i for i, kind in enumerate(_TAXONOMY_KINDS)}
 #: Words that say what is asked for, after singular forms are taken.
 _KIND_WORDS: dict[str, str] = {
     **dict.fromkeys(["defense", "defend", "defending", "defended", "mitigation", "mitigate", "mitigating",
+                     "detect", "detecting", "detector",
                      "protect", "protecting", "protection", "safeguard", "safeguarding"], "defenses"),
     **dict.fromkeys(["counter", "countermeasure"], "counters"),
     **dict.fromkeys(["attack", "attacking", "attacker", "threat", "vulnerability", "exploit"], "attacks"),
@@ -419,6 +420,9 @@ def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[s
     if found:
         kind, node = min(found, key=lambda kn: _PREFERENCE[kn[0]])
         reading.terms.append((kind, node))
+        attack = _attack_inside(span, node, vocab) if kind == "defense" else None
+        if attack:
+            reading.terms.append(("attack", attack))
         if kind == "attack" and any(_KIND_WORDS.get(singular(t)) == "attacks" for t in span):
             reading.hints.append("attacks")
         return True
@@ -433,6 +437,19 @@ def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[s
         query.related = vocab.methods[key][0]
         return True
     return False
+
+
+def _attack_inside(span: list[str], defense: str, vocab: Vocabulary) -> str | None:
+    """The attack type named inside a defense alias made of an attack term and a term of that same
+    defense ('jailbreak detection' = jailbreak + detection), else None ('adversarial training' stays whole)."""
+    for cut in range(1, len(span)):
+        for attack_part, defense_part in ((span[:cut], span[cut:]), (span[cut:], span[:cut])):
+            attacks = [n for k, n in vocab.terms.get(_key(attack_part), []) if k == "attack"]
+            own = ("defense", defense) in vocab.terms.get(_key(defense_part), []) or \
+                ("defense", defense) in vocab.terms.get(_singular_key(defense_part), [])
+            if attacks and own:
+                return attacks[0]
+    return None
 
 
 def _read_rest(reading: _Reading) -> None:

@@ -234,6 +234,43 @@ EXTRA: dict[str, str] = {
         phase: inference
         counters: [prompt-injection]
     """,
+    "taxonomy/defenses/detection.yaml": """
+        id: detection
+        name: Attack detection
+        aliases: [jailbreak detection, trojan detection]
+        description: Telling attacked inputs or models apart from clean ones.
+        phase: inference
+        counters: [jailbreak, backdoor]
+    """,
+    "papers/2024/xu2024jaildetect.yaml": """
+        id: xu2024jaildetect
+        title: Spotting Jailbreak Images Before the Model Answers
+        authors: [Lin Xu]
+        year: 2024
+        date: 2024-05
+        venue: arXiv
+        models: [vlm]
+        contribution: [defense]
+        defenses: [detection]
+        counters: [jailbreak]
+        sources: [contributor]
+        status: auto
+        added: 2026-11-23
+    """,
+    "papers/2023/li2023trojandetect.yaml": """
+        id: li2023trojandetect
+        title: Finding Trojaned Language Models from Their Outputs
+        authors: [Min Li]
+        year: 2023
+        venue: ACL
+        models: [llm]
+        contribution: [defense]
+        defenses: [detection]
+        counters: [backdoor]
+        sources: [contributor]
+        status: auto
+        added: 2026-11-23
+    """,
     "papers/2021/shumailov2021sponge.yaml": """
         id: shumailov2021sponge
         title: "Sponge Examples: Energy-Latency Attacks on Neural Networks"
@@ -308,6 +345,12 @@ EXTENDED: list[tuple[str, str, list[str]]] = [
     ("gaps for agents", "gaps", ["agent:prompt-injection", "agent:indirect-prompt-injection",
                                  "llm-agent:prompt-injection", "llm-agent:indirect-prompt-injection"]),
     ("what counters indirect prompt injection", "counters", ["agent-defense"]),
+    # an alias made of an attack term and a term of the same defense carries both
+    ("jailbreak detection", "defenses", ["xu2024jaildetect"]),
+    ("trojan detection", "defenses", ["li2023trojandetect"]),
+    ("detection defenses", "defenses", ["xu2024jaildetect", "li2023trojandetect"]),
+    # grouped by defense type (tree order), newest first inside a group
+    ("how to detect backdoors", "defenses", ["li2023trojandetect", "liu2024cleanvid", "kim2023purify"]),
 ]
 
 
