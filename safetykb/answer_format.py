@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from datetime import date
 from typing import Any
 
@@ -105,7 +106,8 @@ def bib_papers(graph: Graph, reply: Reply) -> list[str]:
 
 def to_table(graph: Graph, reply: Reply, width: int = 100) -> str:
     """A plain-text table that fits `width` columns, one block per group."""
-    lines = _preamble(reply).splitlines()
+    lines = [wrapped for line in _preamble(reply).splitlines()
+             for wrapped in textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) or [""]]
     for group in reply.groups:
         if not group.ids:
             continue
@@ -120,16 +122,17 @@ def to_table(graph: Graph, reply: Reply, width: int = 100) -> str:
 
 
 def _paper_rows(graph: Graph, ids: list[str], width: int) -> list[str]:
-    id_w = min(max(len(i) for i in ids), 26)
+    """date, id, title (clipped), venue; on a narrow terminal the date shrinks to the year."""
+    id_w = max(len(i) for i in ids)
     venues = [_text(graph.nodes[i].get("venue")) for i in ids]
-    venue_w = min(max((len(v) for v in venues), default=0), 12)
-    date_w = max(len(_date(graph.nodes[i])) for i in ids)
-    title_w = width - 2 - date_w - 2 - id_w - 2 - 2 - venue_w
+    venue_w = min(max((len(v) for v in venues), default=0), 12 if width >= 96 else 9)
+    dates = [_date(graph.nodes[i]) if width >= 96 else _text(graph.nodes[i].get("year")) for i in ids]
+    date_w = max(len(d) for d in dates)
+    title_w = max(width - 2 - date_w - 2 - id_w - 2 - 2 - venue_w, 16)
     rows = []
-    for node, venue in zip(ids, venues, strict=True):
-        data = graph.nodes[node]
-        title = _clip(_text(data.get("title")), title_w)
-        rows.append(f"  {_date(data):<{date_w}}  {node:<{id_w}}  {title:<{title_w}}  {_clip(venue, venue_w)}".rstrip())
+    for node, venue, when in zip(ids, venues, dates, strict=True):
+        title = _clip(_text(graph.nodes[node].get("title")), title_w)
+        rows.append(f"  {when:<{date_w}}  {node:<{id_w}}  {title:<{title_w}}  {_clip(venue, venue_w)}".rstrip())
     return rows
 
 

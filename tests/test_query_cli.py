@@ -12,7 +12,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from tests.helpers import FIXTURE_KB, REPO, run_script
+from tests.helpers import FIXTURE_KB, REPO
 
 _SHARED: dict[str, Path] = {}
 
@@ -26,9 +26,14 @@ def shared_kb(tmp_path_factory) -> Path:
     return root
 
 
-def query(*args: str, root: Path | None = None, cache: bool = True) -> subprocess.CompletedProcess[str]:
+def query(*args: str, root: Path | None = None, cache: bool = True, columns: int = 100,
+          ) -> subprocess.CompletedProcess[str]:
+    """scripts/query.py as a fresh process, on a terminal `columns` wide (pytest itself sets COLUMNS=80)."""
     extra = [] if cache else ["--no-cache"]
-    return run_script("query.py", *args, "--root", str(root or _SHARED["root"]), *extra)
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "query.py"), *args,
+                           "--root", str(root or _SHARED["root"]), *extra],
+                          cwd=REPO, capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_table_starts_with_the_understood_line_and_fits_100_columns() -> None:
@@ -38,8 +43,12 @@ def test_table_starts_with_the_understood_line_and_fits_100_columns() -> None:
     assert lines[0] == "defenses countering backdoor (+ 1 subtype) on vlm (+ 1 subtype): 1 paper"
     assert "Backdoor removal (backdoor-removal): 1" in lines
     assert any(line.split()[1:2] == ["liu2024cleanvid"] for line in lines)
-    wide = query("papers since 2023")
-    assert max(len(line) for line in wide.stdout.splitlines()) <= 100
+    for columns in (80, 100):
+        wide = query("papers since 2023", columns=columns)
+        assert max(len(line) for line in wide.stdout.splitlines()) <= columns
+        assert len(wide.stdout.splitlines()) == 1 + 2 * 2 + 8   # understood; blank + title per year; 8 rows
+    narrow = query("defenses against jailbreak on diffusion models", columns=80)
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
 
 
 def test_json_has_question_understood_and_records() -> None:
