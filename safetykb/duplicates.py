@@ -65,8 +65,10 @@ def near_identical(a: str, b: str) -> bool:
     if not a or not b or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - NEAR_RATIO) + 1:
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= NEAR_RATIO and matcher.quick_ratio() >= NEAR_RATIO and (
-        matcher.ratio() >= NEAR_RATIO
+    return (
+        matcher.real_quick_ratio() >= NEAR_RATIO
+        and matcher.quick_ratio() >= NEAR_RATIO
+        and (matcher.ratio() >= NEAR_RATIO)
     )
 
 

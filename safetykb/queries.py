@@ -44,6 +44,7 @@ class Answer:
 
 # ---------------------------------------------------------------- terms and trees
 
+
 def normalise_term(text: str) -> str:
     """Case, accents, hyphens, underscores and spacing ignored: 'Energy-Latency' == 'energy latency'."""
     text = unicodedata.normalize("NFKD", text)
@@ -151,6 +152,7 @@ def of_kind(graph: Graph, kind: str) -> list[str]:
 
 # ---------------------------------------------------------------- paper index
 
+
 def _index(graph: Graph) -> dict[tuple[str, str], set[str]]:
     """(relation, target) -> papers with that edge. Built once per graph."""
     cached = graph.graph.get("_paper_index")
@@ -175,6 +177,7 @@ def papers_with(graph: Graph, relation: str, targets: Iterable[str]) -> set[str]
 
 def newest_first(graph: Graph, ids: Iterable[str]) -> list[str]:
     """Papers sorted by date (or year), newest first, then by id."""
+
     def key(node: str) -> tuple[str, str]:
         data = graph.nodes[node]
         return (str(data.get("date") or data.get("year") or ""), node)
@@ -189,6 +192,7 @@ def _scope(graph: Graph, node: str) -> str:
 
 
 # ---------------------------------------------------------------- the questions
+
 
 def defenses_countering(graph: Graph, attack: str, model: str | None = None) -> Answer:
     """Defense papers countering an attack type (and its subtypes), on a model family (and subtypes)."""
@@ -224,7 +228,8 @@ def defense_types_countering(graph: Graph, attack: str) -> Answer:
     attack_id = require(graph, attack, "attack")
     scope = subtree(graph, attack_id) | set(ancestors(graph, attack_id))
     found = {
-        u for u, v, rel in graph.edges(data="relation")
+        u
+        for u, v, rel in graph.edges(data="relation")
         if rel == "counters" and v in scope and graph.nodes[u].get("kind") == "defense"
     }
     ordered = [n for n, _d in tree_order(graph, "defense") if n in found]
@@ -271,9 +276,14 @@ def author_matches(query: str, author: str) -> bool:
     return bool(wanted) and all(w in have for w in wanted)
 
 
-def papers_by(graph: Graph, author: str | None = None, venue: str | None = None,
-              since: int | None = None, until: int | None = None,
-              within: Iterable[str] | None = None) -> Answer:
+def papers_by(
+    graph: Graph,
+    author: str | None = None,
+    venue: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    within: Iterable[str] | None = None,
+) -> Answer:
     """Papers by an author, at a venue, in a year range (all optional, combined with 'and')."""
     pool = set(within) if within is not None else set(of_kind(graph, "paper"))
     parts: list[str] = ["papers"]
@@ -387,11 +397,15 @@ def related(graph: Graph, paper: str, limit: int | None = None) -> list[tuple[st
         add(papers_with(graph, "counters", scope) & on_family, f"also defends against {attack} on this family")
         add(papers_with(graph, "proposes", scope) & on_family, f"a {attack} attack this defense counters")
     for attack in data.get("evaluates") or []:
-        add(papers_with(graph, "evaluates", subtree(graph, attack)) & on_family,
-            f"also evaluates {attack} on this family")
+        add(
+            papers_with(graph, "evaluates", subtree(graph, attack)) & on_family,
+            f"also evaluates {attack} on this family",
+        )
     for resource in [*(data.get("introduces") or []), *(data.get("uses") or [])]:
-        add(papers_with(graph, "introduces", [resource]) | papers_with(graph, "uses", [resource]),
-            f"shares the {resource} benchmark")
+        add(
+            papers_with(graph, "introduces", [resource]) | papers_with(graph, "uses", [resource]),
+            f"shares the {resource} benchmark",
+        )
     items = list(reasons.items())
     return items[:limit] if limit is not None else items
 
