@@ -45,6 +45,7 @@ def _preamble(reply: Reply) -> str:
 
 # ---------------------------------------------------------------- records
 
+
 def _text(value: Any) -> str:
     """A record value as one line of plain text."""
     return " ".join(str(value).split()) if value is not None else ""
@@ -104,10 +105,14 @@ def bib_papers(graph: Graph, reply: Reply) -> list[str]:
 
 # ---------------------------------------------------------------- table
 
+
 def to_table(graph: Graph, reply: Reply, width: int = 100) -> str:
     """A plain-text table that fits `width` columns, one block per group."""
-    lines = [wrapped for line in _preamble(reply).splitlines()
-             for wrapped in textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) or [""]]
+    lines = [
+        wrapped
+        for line in _preamble(reply).splitlines()
+        for wrapped in textwrap.wrap(line, width, subsequent_indent="    ", break_on_hyphens=False) or [""]
+    ]
     for group in reply.groups:
         if not group.ids:
             continue
@@ -209,8 +214,7 @@ def _md_entry(graph: Graph, reply: Reply, kind: str, node: str) -> str:
         return f"- **{name}** (`{node}`)" + (f": {_md('; '.join(extra))}" if extra else "")
     url = paper_url(data)
     title = _md(data.get("title", node))
-    parts = [f"- **[{_md(_date(data).replace('-', '.'))}]**",
-             f"**[{title}]({url})**" if url else f"**{title}**"]
+    parts = [f"- **[{_md(_date(data).replace('-', '.'))}]**", f"**[{title}]({url})**" if url else f"**{title}**"]
     code = (data.get("links") or {}).get("code")
     if code:
         parts.append(f"[[code]({code})]")
@@ -228,6 +232,7 @@ def _md_entry(graph: Graph, reply: Reply, kind: str, node: str) -> str:
 
 
 # ---------------------------------------------------------------- json, bib
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
@@ -252,8 +257,10 @@ def to_json(graph: Graph, reply: Reply) -> str:
         "query": reply.query.as_dict(),
         "count": len(results),
         "results": results,
-        "groups": [{"title": g.title, "kind": g.kind, "ids": g.ids, **({"reasons": g.reasons} if g.reasons else {})}
-                   for g in reply.groups],
+        "groups": [
+            {"title": g.title, "kind": g.kind, "ids": g.ids, **({"reasons": g.reasons} if g.reasons else {})}
+            for g in reply.groups
+        ],
         "nearest": reply.nearest,
     }
     return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable) + "\n"

@@ -75,6 +75,7 @@ def answer(graph: Graph, query: Query, question: str = "") -> Reply:
 
 # ---------------------------------------------------------------- paper answers
 
+
 def _combine(graph: Graph, query: Query, parts: list[q.Answer]) -> tuple[str, list[str]]:
     """Several answers (one per combination of terms) as one sentence and one id list, with the
     author/venue/year filters applied through `papers_by`."""
@@ -93,12 +94,13 @@ def _each(values: list[str]) -> list[str | None]:
 
 
 def _defenses(graph: Graph, query: Query) -> Reply:
-    parts = [q.defense_papers(graph, d, a, m)
-             for a, m, d in product(_each(query.attacks), _each(query.models), _each(query.defenses))]
+    parts = [
+        q.defense_papers(graph, d, a, m)
+        for a, m, d in product(_each(query.attacks), _each(query.models), _each(query.defenses))
+    ]
     understood, ids = _combine(graph, query, parts)
     scope = set().union(*(q.subtree(graph, d) for d in query.defenses)) if query.defenses else None
-    return Reply("", query, understood, _plural(len(ids), "paper"),
-                 _by_type(graph, ids, "defenses", "defense", scope))
+    return Reply("", query, understood, _plural(len(ids), "paper"), _by_type(graph, ids, "defenses", "defense", scope))
 
 
 def _attacks(graph: Graph, query: Query) -> Reply:
@@ -110,8 +112,12 @@ def _attacks(graph: Graph, query: Query) -> Reply:
 
 def _papers(graph: Graph, query: Query) -> Reply:
     if query.attacks or query.models or query.defenses or query.resources:
-        parts = [q.papers_on(graph, a, m, d, r) for a, m, d, r in product(
-            _each(query.attacks), _each(query.models), _each(query.defenses), _each(query.resources))]
+        parts = [
+            q.papers_on(graph, a, m, d, r)
+            for a, m, d, r in product(
+                _each(query.attacks), _each(query.models), _each(query.defenses), _each(query.resources)
+            )
+        ]
         understood, ids = _combine(graph, query, parts)
     else:
         found = q.papers_by(graph, query.author, query.venue, query.since, query.until)
@@ -160,14 +166,16 @@ def _resources(kinds: tuple[str, ...]) -> Callable[[Graph, Query], Reply]:
         groups = [Group(f"{k}s", [i for i in ids if graph.nodes[i].get("kind") == k], kind=k) for k in kinds]
         counts = [_plural(len(g.ids), g.kind) for g in groups if g.ids or len(kinds) == 1]
         return Reply("", query, understood, " and ".join(counts) or "0 results", [g for g in groups if g.ids])
+
     return handle
 
 
 def _gaps(graph: Graph, query: Query) -> Reply:
     models = set().union(*(q.subtree(graph, m) for m in query.models)) if query.models else None
     attacks = set().union(*(q.subtree(graph, a) for a in query.attacks)) if query.attacks else None
-    cells = [(m, a, n) for m, a, n in q.gaps(graph)
-             if (models is None or m in models) and (attacks is None or a in attacks)]
+    cells = [
+        (m, a, n) for m, a, n in q.gaps(graph) if (models is None or m in models) and (attacks is None or a in attacks)
+    ]
     understood = "gaps (attack papers, no defense paper)"
     if query.attacks:
         understood += " for " + " or ".join(q._scope(graph, a) for a in query.attacks)
@@ -207,6 +215,7 @@ def gap_papers(graph: Graph, reply: Reply) -> list[str]:
 
 # ---------------------------------------------------------------- grouping
 
+
 def _by_type(graph: Graph, ids: list[str], field_name: str, kind: str, scope: set[str] | None) -> list[Group]:
     """Papers grouped under the first of their types (in tree order) that lies in scope."""
     order = [n for n, _d in q.tree_order(graph, kind)]
@@ -231,6 +240,7 @@ def _by_year(graph: Graph, ids: list[str]) -> list[Group]:
 
 
 # ---------------------------------------------------------------- nearest answers
+
 
 def _names(graph: Graph, ids: list[str], limit: int = 4) -> str:
     shown = ", ".join(ids[:limit])
@@ -314,8 +324,10 @@ def _nearest_defenses(graph: Graph, defense: str | None, attack: str, model: str
         notes.append(f"defense types that counter {attack} in general: {', '.join(types.ids)}")
     cell = q.matrix(graph).cell(model, attack) if model else None
     if cell is not None and cell.gap:
-        notes.append(f"gap: {_plural(len(cell.attacks), 'attack paper')} on {model} x {attack} "
-                     f"({_names(graph, q.newest_first(graph, cell.attacks), 3)}) and no defense paper")
+        notes.append(
+            f"gap: {_plural(len(cell.attacks), 'attack paper')} on {model} x {attack} "
+            f"({_names(graph, q.newest_first(graph, cell.attacks), 3)}) and no defense paper"
+        )
     elif model is None:
         attacks = q.attacks_on(graph, None, attack)
         if attacks.ids:

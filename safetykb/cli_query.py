@@ -33,8 +33,13 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("question", nargs="*", help="the question in plain words")
-    parser.add_argument("--format", "-f", choices=("table", "md", "json", "bib", "ids"), default="table",
-                        help="output format (default: table)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=("table", "md", "json", "bib", "ids"),
+        default="table",
+        help="output format (default: table)",
+    )
     parser.add_argument("--kind", choices=(*KINDS, "resources"), help="what is asked for")
     parser.add_argument("--attack", action="append", default=[], help="attack type (id, name or alias)")
     parser.add_argument("--defense", action="append", default=[], help="defense type (id, name or alias)")
@@ -62,14 +67,19 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
     """Flags add to (or override) what the question says; unknown values raise Unreadable."""
     from .question import Unreadable, find_term, suggest_term, vocabulary, words
 
-    for flag, kinds, target in (("attack", ("attack",), query.attacks), ("model", ("model",), query.models),
-                                ("defense", ("defense",), query.defenses)):
+    for flag, kinds, target in (
+        ("attack", ("attack",), query.attacks),
+        ("model", ("model",), query.models),
+        ("defense", ("defense",), query.defenses),
+    ):
         for value in getattr(args, flag):
             node = find_term(value, graph, kinds)
             if node is None:
                 near = suggest_term(value, graph, kinds)
-                raise Unreadable(f"--{flag} '{value}' names no {kinds[0]} type or family",
-                                 [f"did you mean '{near}'?"] if near else [])
+                raise Unreadable(
+                    f"--{flag} '{value}' names no {kinds[0]} type or family",
+                    [f"did you mean '{near}'?"] if near else [],
+                )
             if node not in target:
                 target.append(node)
     if args.author:
@@ -81,8 +91,10 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
             import difflib
 
             near = difflib.get_close_matches(key, list(venues), n=1, cutoff=0.6)
-            raise Unreadable(f"--venue '{args.venue}' is no venue of any paper",
-                             [f"did you mean '{venues[near[0]]}'?"] if near else [])
+            raise Unreadable(
+                f"--venue '{args.venue}' is no venue of any paper",
+                [f"did you mean '{venues[near[0]]}'?"] if near else [],
+            )
         query.venue = venues[key]
     if args.since is not None:
         query.since = args.since
@@ -94,13 +106,14 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
 
             papers = [n for n, k in graph.nodes(data="kind") if k == "paper"]
             near = difflib.get_close_matches(args.related, papers, n=1, cutoff=0.6)
-            raise Unreadable(f"--related '{args.related}' is no paper id",
-                             [f"did you mean '{near[0]}'?"] if near else [])
+            raise Unreadable(
+                f"--related '{args.related}' is no paper id", [f"did you mean '{near[0]}'?"] if near else []
+            )
         query.related = args.related
     if args.kind:
         query.kind = args.kind
     elif not query.kind:
-        query.kind = ("related" if query.related else "defenses" if query.defenses else "papers")
+        query.kind = "related" if query.related else "defenses" if query.defenses else "papers"
 
 
 def _flags_text(args: argparse.Namespace) -> str:
@@ -178,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the promise is a message, not a traceback
         if os.environ.get("SAFETYKB_DEBUG"):
             raise
-        print(f"{_PROG}: internal error: {type(exc).__name__}: {exc} (SAFETYKB_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
+        print(
+            f"{_PROG}: internal error: {type(exc).__name__}: {exc} (SAFETYKB_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 3

@@ -418,8 +418,10 @@ def record(graph: Graph, node: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- added for the query tool (issue 5)
 
-def defense_papers(graph: Graph, defense: str | None = None, attack: str | None = None,
-                   model: str | None = None) -> Answer:
+
+def defense_papers(
+    graph: Graph, defense: str | None = None, attack: str | None = None, model: str | None = None
+) -> Answer:
     """Defense papers, optionally of a defense type, countering an attack type, on a model family
     (each expanded to its subtree). With only an attack (and model) this is `defenses_countering`."""
     if attack and not defense:
@@ -442,8 +444,13 @@ def defense_papers(graph: Graph, defense: str | None = None, attack: str | None 
     return Answer(" ".join(words), newest_first(graph, found))
 
 
-def papers_on(graph: Graph, attack: str | None = None, model: str | None = None,
-              defense: str | None = None, resource: str | None = None) -> Answer:
+def papers_on(
+    graph: Graph,
+    attack: str | None = None,
+    model: str | None = None,
+    defense: str | None = None,
+    resource: str | None = None,
+) -> Answer:
     """Every paper about an attack type (proposing, countering or evaluating it), on a model family,
     proposing a defense type, or introducing or using a dataset or benchmark; all given filters apply."""
     found: set[str] = set(of_kind(graph, "paper"))

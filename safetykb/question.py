@@ -38,17 +38,34 @@ _PREFERENCE = {kind: i for i, kind in enumerate(_TAXONOMY_KINDS)}
 
 #: Words that say what is asked for, after singular forms are taken.
 _KIND_WORDS: dict[str, str] = {
-    **dict.fromkeys(["defense", "defend", "defending", "defended", "mitigation", "mitigate", "mitigating",
-                     "detect", "detecting", "detector",
-                     "protect", "protecting", "protection", "safeguard", "safeguarding"], "defenses"),
+    **dict.fromkeys(
+        [
+            "defense",
+            "defend",
+            "defending",
+            "defended",
+            "mitigation",
+            "mitigate",
+            "mitigating",
+            "detect",
+            "detecting",
+            "detector",
+            "protect",
+            "protecting",
+            "protection",
+            "safeguard",
+            "safeguarding",
+        ],
+        "defenses",
+    ),
     **dict.fromkeys(["counter", "countermeasure"], "counters"),
     **dict.fromkeys(["attack", "attacking", "attacker", "threat", "vulnerability", "exploit"], "attacks"),
-    **dict.fromkeys(["benchmark", "evaluation", "eval", "evaluate", "evaluating", "testbed", "leaderboard"],
-                    "benchmarks"),
+    **dict.fromkeys(
+        ["benchmark", "evaluation", "eval", "evaluate", "evaluating", "testbed", "leaderboard"], "benchmarks"
+    ),
     **dict.fromkeys(["dataset", "corpus", "corpora"], "datasets"),
     **dict.fromkeys(["resource"], "resources"),
-    **dict.fromkeys(["paper", "work", "publication", "article", "literature", "research", "study", "studie"],
-                    "papers"),
+    **dict.fromkeys(["paper", "work", "publication", "article", "literature", "research", "study", "studie"], "papers"),
     **dict.fromkeys(["gap", "undefended", "uncovered", "unaddressed", "unprotected", "undefended"], "gaps"),
     # 'missing', 'without' ask for gaps only together with a defense word ("where are defenses missing")
     **dict.fromkeys(["missing", "lack", "lacking", "without", "absent", "no"], "gaps-weak"),
@@ -58,6 +75,7 @@ _KIND_WORDS: dict[str, str] = {
 _KIND_ORDER = ("related", "gaps", "counters", "defenses", "benchmarks", "datasets", "resources", "attacks", "papers")
 
 _TYPE_WORDS = {"type", "kind", "category", "class", "family", "sort"}
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -78,9 +96,34 @@ aimed aim target targeting targeted proposed propose proposing use used using pu
 appeared appearing present presented s by
 """)
 
-_STOP_AFTER_AUTHOR = frozenset({"since", "after", "before", "until", "till", "through", "in", "at", "on", "from",
-                                "for", "about", "with", "and", "or", "during", "between", "up", "published",
-                                "paper", "papers", "against", "of", "to"})
+_STOP_AFTER_AUTHOR = frozenset(
+    {
+        "since",
+        "after",
+        "before",
+        "until",
+        "till",
+        "through",
+        "in",
+        "at",
+        "on",
+        "from",
+        "for",
+        "about",
+        "with",
+        "and",
+        "or",
+        "during",
+        "between",
+        "up",
+        "published",
+        "paper",
+        "papers",
+        "against",
+        "of",
+        "to",
+    }
+)
 _SINCE = {"since", "after", "from", "starting"}
 _UNTIL = {"before", "until", "till", "through", "thru", "upto", "to"}
 _YEAR = re.compile(r"^(19[89]\d|20\d\d)$")
@@ -115,19 +158,40 @@ class Query:
     def as_dict(self) -> dict[str, Any]:
         """The query with empty parts left out (for JSON output)."""
         data = {
-            "kind": self.kind, "attacks": self.attacks, "models": self.models, "defenses": self.defenses,
-            "resources": self.resources, "author": self.author, "venue": self.venue, "since": self.since,
-            "until": self.until, "related": self.related, "ignored": self.ignored,
+            "kind": self.kind,
+            "attacks": self.attacks,
+            "models": self.models,
+            "defenses": self.defenses,
+            "resources": self.resources,
+            "author": self.author,
+            "venue": self.venue,
+            "since": self.since,
+            "until": self.until,
+            "related": self.related,
+            "ignored": self.ignored,
         }
         return {k: v for k, v in data.items() if v not in (None, [], "")}
 
     @property
     def empty(self) -> bool:
-        return not any((self.kind, self.attacks, self.models, self.defenses, self.resources, self.author,
-                        self.venue, self.since, self.until, self.related))
+        return not any(
+            (
+                self.kind,
+                self.attacks,
+                self.models,
+                self.defenses,
+                self.resources,
+                self.author,
+                self.venue,
+                self.since,
+                self.until,
+                self.related,
+            )
+        )
 
 
 # ---------------------------------------------------------------- words
+
 
 def words(text: str) -> list[str]:
     """A text as comparable words: lower case, no accents, hyphens and punctuation as spaces."""
@@ -158,17 +222,18 @@ def _singular_key(tokens: list[str] | tuple[str, ...]) -> str:
 
 # ---------------------------------------------------------------- vocabulary
 
+
 @dataclass
 class Vocabulary:
     """Every phrase the reader knows, built once per graph (and cached with it)."""
 
-    terms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)   # phrase -> [(kind, id)]
-    venues: dict[str, str] = field(default_factory=dict)                   # phrase -> venue as written
-    papers: dict[str, str] = field(default_factory=dict)                   # id phrase -> paper id
-    methods: dict[str, list[str]] = field(default_factory=dict)            # method phrase -> paper ids
+    terms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # phrase -> [(kind, id)]
+    venues: dict[str, str] = field(default_factory=dict)  # phrase -> venue as written
+    papers: dict[str, str] = field(default_factory=dict)  # id phrase -> paper id
+    methods: dict[str, list[str]] = field(default_factory=dict)  # method phrase -> paper ids
     author_words: set[str] = field(default_factory=set)
     authors: list[str] = field(default_factory=list)
-    known: set[str] = field(default_factory=set)                           # every word of every phrase
+    known: set[str] = field(default_factory=set)  # every word of every phrase
     longest: int = 1
 
     def add_term(self, phrase: str, kind: str, node: str) -> None:
@@ -219,12 +284,13 @@ def vocabulary(graph: Graph) -> Vocabulary:
 
 # ---------------------------------------------------------------- reading a question
 
+
 @dataclass
 class _Reading:
     tokens: list[str]
     used: list[bool]
-    kinds: list[str] = field(default_factory=list)       # kind words outside recognised phrases
-    hints: list[str] = field(default_factory=list)       # kind words inside recognised phrases
+    kinds: list[str] = field(default_factory=list)  # kind words outside recognised phrases
+    hints: list[str] = field(default_factory=list)  # kind words inside recognised phrases
     terms: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
 
@@ -250,14 +316,20 @@ def parse(question: str, graph: Graph) -> Query:
             suggestions = [f"did you mean '{close[i]}' for '{tokens[i]}'?" for i in sorted(close)]
             if fixed_query is not None and _readable(fixed_query, None):
                 suggestions.append(f'did you mean: "{_fixed_text(question, tokens, close)}"')
-            raise Unreadable(f"unknown word{'s' if len(close) > 1 else ''}: "
-                             + ", ".join(f"'{tokens[i]}'" for i in sorted(close)), suggestions)
+            raise Unreadable(
+                f"unknown word{'s' if len(close) > 1 else ''}: " + ", ".join(f"'{tokens[i]}'" for i in sorted(close)),
+                suggestions,
+            )
     if query.kind == "related" and not query.related:
-        raise Unreadable("related to which paper? name a paper id, e.g. 'papers related to gong2023figstep'",
-                         _paper_suggestions(reading, vocab))
+        raise Unreadable(
+            "related to which paper? name a paper id, e.g. 'papers related to gong2023figstep'",
+            _paper_suggestions(reading, vocab),
+        )
     if not _readable(query, reading):
-        raise Unreadable(f"nothing in '{question.strip()}' names a model family, attack or defense type, "
-                         "benchmark, author, venue, year or paper")
+        raise Unreadable(
+            f"nothing in '{question.strip()}' names a model family, attack or defense type, "
+            "benchmark, author, venue, year or paper"
+        )
     return query
 
 
@@ -279,8 +351,13 @@ def _parse_tokens(tokens: list[str], vocab: Vocabulary) -> tuple[Query, _Reading
     _read_rest(reading)
     _read_loose_author(reading, query, vocab)
     for kind, node in reading.terms:
-        target = {"attack": query.attacks, "model": query.models, "defense": query.defenses,
-                  "benchmark": query.resources, "dataset": query.resources}[kind]
+        target = {
+            "attack": query.attacks,
+            "model": query.models,
+            "defense": query.defenses,
+            "benchmark": query.resources,
+            "dataset": query.resources,
+        }[kind]
         if node not in target:
             target.append(node)
     query.kind = _decide_kind(reading, query)
@@ -302,8 +379,19 @@ def _readable(query: Query, reading: _Reading | None) -> bool:
 
 
 def _has_filter(query: Query) -> bool:
-    return any((query.attacks, query.models, query.defenses, query.resources, query.author, query.venue,
-                query.since, query.until, query.related))
+    return any(
+        (
+            query.attacks,
+            query.models,
+            query.defenses,
+            query.resources,
+            query.author,
+            query.venue,
+            query.since,
+            query.until,
+            query.related,
+        )
+    )
 
 
 def _read_author(reading: _Reading, query: Query) -> None:
@@ -316,8 +404,12 @@ def _read_author(reading: _Reading, query: Query) -> None:
         while j < len(tokens) and tokens[j] in ("by",):
             j += 1
         start = j
-        while (j < len(tokens) and tokens[j] not in _STOP_AFTER_AUTHOR and not _YEAR.match(tokens[j])
-               and singular(tokens[j]) not in _KIND_WORDS):
+        while (
+            j < len(tokens)
+            and tokens[j] not in _STOP_AFTER_AUTHOR
+            and not _YEAR.match(tokens[j])
+            and singular(tokens[j]) not in _KIND_WORDS
+        ):
             j += 1
         if j > start:
             query.author = " ".join(t.capitalize() for t in tokens[start:j])
@@ -356,14 +448,14 @@ def _read_years(reading: _Reading, query: Query) -> None:
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         after2 = tokens[i + 2] if i + 2 < len(tokens) else ""
         start = i
-        if after in ("to", "and", "until", "till", "through") and _YEAR.match(after2):    # 2022 to 2024
+        if after in ("to", "and", "until", "till", "through") and _YEAR.match(after2):  # 2022 to 2024
             query.since, query.until = year, int(after2)
             if before in ("between", "from"):
                 start = i - 1
             reading.take(start, i + 3)
             i += 3
             continue
-        if _YEAR.match(after):                                                             # 2022-2024
+        if _YEAR.match(after):  # 2022-2024
             query.since, query.until = year, int(after)
             reading.take(i, i + 2)
             i += 2
@@ -398,11 +490,10 @@ def _read_phrases(reading: _Reading, query: Query, vocab: Vocabulary) -> None:
             continue
         matched = 0
         for length in range(min(vocab.longest, len(tokens) - i), 0, -1):
-            span = tokens[i:i + length]
-            if any(reading.used[i:i + length]):
+            span = tokens[i : i + length]
+            if any(reading.used[i : i + length]):
                 continue
-            if length == 1 and (span[0] in FILLER or singular(span[0]) in _KIND_WORDS) \
-                    and span[0] not in vocab.terms:
+            if length == 1 and (span[0] in FILLER or singular(span[0]) in _KIND_WORDS) and span[0] not in vocab.terms:
                 break
             if _match_span(reading, query, vocab, span, wants_related):
                 matched = length
@@ -445,8 +536,10 @@ def _attack_inside(span: list[str], defense: str, vocab: Vocabulary) -> str | No
     for cut in range(1, len(span)):
         for attack_part, defense_part in ((span[:cut], span[cut:]), (span[cut:], span[:cut])):
             attacks = [n for k, n in vocab.terms.get(_key(attack_part), []) if k == "attack"]
-            own = ("defense", defense) in vocab.terms.get(_key(defense_part), []) or \
-                ("defense", defense) in vocab.terms.get(_singular_key(defense_part), [])
+            own = ("defense", defense) in vocab.terms.get(_key(defense_part), []) or (
+                "defense",
+                defense,
+            ) in vocab.terms.get(_singular_key(defense_part), [])
             if attacks and own:
                 return attacks[0]
     return None
@@ -471,7 +564,7 @@ def _read_rest(reading: _Reading) -> None:
 
 def _near_type_word(tokens: list[str], i: int) -> bool:
     """'defense types', 'types of defenses', 'kinds of defense': the defense types are asked for."""
-    window = tokens[max(0, i - 2):i + 2]
+    window = tokens[max(0, i - 2) : i + 2]
     return any(singular(t) in _TYPE_WORDS for t in window)
 
 
@@ -499,8 +592,13 @@ def _close_words(reading: _Reading, vocab: Vocabulary) -> dict[int, str]:
     close: dict[int, str] = {}
     for i in reading.unknown:
         token = reading.tokens[i]
-        if len(token) < 4 or token in vocab.known or singular(token) in vocab.known \
-                or token in vocab.author_words or token.isdigit():
+        if (
+            len(token) < 4
+            or token in vocab.known
+            or singular(token) in vocab.known
+            or token in vocab.author_words
+            or token.isdigit()
+        ):
             continue
         found = difflib.get_close_matches(token, choices, n=1, cutoff=0.8)
         if found and found[0] != singular(token):

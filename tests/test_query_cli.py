@@ -26,14 +26,23 @@ def shared_kb(tmp_path_factory) -> Path:
     return root
 
 
-def query(*args: str, root: Path | None = None, cache: bool = True, columns: int = 100,
-          ) -> subprocess.CompletedProcess[str]:
+def query(
+    *args: str,
+    root: Path | None = None,
+    cache: bool = True,
+    columns: int = 100,
+) -> subprocess.CompletedProcess[str]:
     """scripts/query.py as a fresh process, on a terminal `columns` wide (pytest itself sets COLUMNS=80)."""
     extra = [] if cache else ["--no-cache"]
     env = {**os.environ, "COLUMNS": str(columns)}
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "query.py"), *args,
-                           "--root", str(root or _SHARED["root"]), *extra],
-                          cwd=REPO, capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "query.py"), *args, "--root", str(root or _SHARED["root"]), *extra],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def test_table_starts_with_the_understood_line_and_fits_100_columns() -> None:
@@ -46,7 +55,7 @@ def test_table_starts_with_the_understood_line_and_fits_100_columns() -> None:
     for columns in (80, 100):
         wide = query("papers since 2023", columns=columns)
         assert max(len(line) for line in wide.stdout.splitlines()) <= columns
-        assert len(wide.stdout.splitlines()) == 1 + 2 * 2 + 8   # understood; blank + title per year; 8 rows
+        assert len(wide.stdout.splitlines()) == 1 + 2 * 2 + 8  # understood; blank + title per year; 8 rows
     narrow = query("defenses against jailbreak on diffusion models", columns=80)
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
 
@@ -58,7 +67,11 @@ def test_json_has_question_understood_and_records() -> None:
     assert data["question"] == "what counters jailbreak on VLMs"
     assert data["understood"].endswith(": 2 defense types and 2 papers")
     assert [r["id"] for r in data["results"]] == [
-        "inference-alignment", "safety-alignment", "wang2024adashield", "chen2024bathe"]
+        "inference-alignment",
+        "safety-alignment",
+        "wang2024adashield",
+        "chen2024bathe",
+    ]
     bathe = data["results"][3]
     assert bathe["counters"] == ["jailbreak"] and bathe["defenses"] == ["safety-alignment"]
     assert bathe["links"] == {"arxiv": "2408.09093"} and bathe["year"] == 2024
@@ -78,7 +91,11 @@ def test_bib_parses_with_ids_as_keys_after_a_comment_line() -> None:
     library = bibtexparser.parse_string(done.stdout)
     assert not library.failed_blocks
     assert [e.key for e in library.entries] == [
-        "wang2024adashield", "chen2024bathe", "bench2024mm", "smith2023ringjail"]
+        "wang2024adashield",
+        "chen2024bathe",
+        "bench2024mm",
+        "smith2023ringjail",
+    ]
     assert library.entries[0]["title"].strip("{}").startswith("AdaShield")
 
 
@@ -114,19 +131,26 @@ def test_flags_answer_like_the_question() -> None:
     assert query("--venue", "neurips", "--until", "2023", "-f", "ids").stdout == "smith2023ringjail\n"
     assert query("--related", "chen2024bathe", "-f", "ids").stdout == "wang2024adashield\n"
     assert query("--kind", "attacks", "--attack", "backdoor", "-f", "ids").stdout == (
-        "zhang2024trojvlm\nlee2023stealthy\n")
+        "zhang2024trojvlm\nlee2023stealthy\n"
+    )
     assert query("--kind", "gaps", "--model", "dm", "-f", "ids").stdout.splitlines() == [
-        "dm:backdoor", "dm:clean-label-backdoor", "dm:jailbreak"]
+        "dm:backdoor",
+        "dm:clean-label-backdoor",
+        "dm:jailbreak",
+    ]
     # a flag adds to the question
     assert query("defenses against backdoor", "--model", "LLM", "-f", "ids").stdout == "kim2023purify\n"
 
 
-@pytest.mark.parametrize(("args", "hint"), [
-    (["--attack", "jailbrake"], "did you mean 'jailbreak'?"),
-    (["--venue", "NeurIP"], "did you mean 'NeurIPS'?"),
-    (["--related", "chen2024bath"], "did you mean 'chen2024bathe'?"),
-    (["defenses against jailbrake on VLMs"], "did you mean 'jailbreak' for 'jailbrake'?"),
-])
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--attack", "jailbrake"], "did you mean 'jailbreak'?"),
+        (["--venue", "NeurIP"], "did you mean 'NeurIPS'?"),
+        (["--related", "chen2024bath"], "did you mean 'chen2024bathe'?"),
+        (["defenses against jailbrake on VLMs"], "did you mean 'jailbreak' for 'jailbrake'?"),
+    ],
+)
 def test_unknown_values_exit_2_with_did_you_mean(args: list[str], hint: str) -> None:
     done = query(*args)
     assert done.returncode == 2
@@ -147,7 +171,8 @@ def test_no_question_exits_2() -> None:
 
 def test_uncached_run_answers_the_same() -> None:
     assert query("attacks on diffusion models", "-f", "ids", root=FIXTURE_KB, cache=False).stdout == (
-        "lee2023stealthy\nsmith2023ringjail\n")
+        "lee2023stealthy\nsmith2023ringjail\n"
+    )
 
 
 def test_empty_answer_prints_what_is_nearest() -> None:
@@ -164,7 +189,7 @@ def test_empty_answer_prints_what_is_nearest() -> None:
 
 
 def test_invalid_knowledge_base_exits_1_with_validator_messages(kb_copy: Path) -> None:
-    assert query("attacks on VLMs", root=kb_copy, cache=True).returncode == 0   # a valid cache exists now
+    assert query("attacks on VLMs", root=kb_copy, cache=True).returncode == 0  # a valid cache exists now
     bad = kb_copy / "papers" / "2024" / "zhang2024trojvlm.yaml"
     bad.write_text(bad.read_text().replace("attacks: [backdoor]", "attacks: [backdor]"))
     done = query("attacks on VLMs", root=kb_copy, cache=True)
@@ -189,8 +214,11 @@ def test_cache_is_written_and_never_answers_from_stale_data(kb_copy: Path) -> No
     assert query("attacks on LLMs", "-f", "ids", root=kb_copy, cache=True).stdout == "zhang2024trojvlm\n"
     # a new record is seen too
     extra = kb_copy / "papers" / "2024" / "zhang2024trojvlmb.yaml"
-    extra.write_text(text.replace("zhang2024trojvlm", "zhang2024trojvlmb").replace("Planting", "Growing")
-                     .replace("2402.00001", "2402.00002"))
+    extra.write_text(
+        text.replace("zhang2024trojvlm", "zhang2024trojvlmb")
+        .replace("Planting", "Growing")
+        .replace("2402.00001", "2402.00002")
+    )
     assert query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True).stdout == "zhang2024trojvlmb\n"
 
 
@@ -199,8 +227,11 @@ def test_broken_or_unwritable_cache_falls_back_silently(kb_copy: Path) -> None:
     (kb_copy / ".cache").mkdir()
     (kb_copy / ".cache" / "query-graph.pickle").write_bytes(b"not a pickle at all")
     done = query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True)
-    assert (done.returncode, done.stdout, done.stderr.splitlines()[0]) == (0, "zhang2024trojvlm\n",
-                                                                           "attacks on vlm (+ 1 subtype): 1 paper")
+    assert (done.returncode, done.stdout, done.stderr.splitlines()[0]) == (
+        0,
+        "zhang2024trojvlm\n",
+        "attacks on vlm (+ 1 subtype): 1 paper",
+    )
     (kb_copy / ".cache" / "query-graph.pickle").unlink()
     (kb_copy / ".cache").rmdir()
     (kb_copy / ".cache").write_text("a file where the cache folder would go")
@@ -216,8 +247,9 @@ def test_cached_path_imports_no_jsonschema_bibtexparser_or_mkdocs(kb_copy: Path)
         "with contextlib.redirect_stdout(out): status = main(['attacks on VLMs', '--root', sys.argv[2]])\n"
         "print(status, sorted(m for m in ('jsonschema', 'bibtexparser', 'mkdocs', 'yaml') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(REPO), str(kb_copy)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(REPO), str(kb_copy)], capture_output=True, text=True, timeout=60
+    )
     assert done.stdout.strip() == "0 []", done.stderr
 
 

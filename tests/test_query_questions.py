@@ -54,8 +54,11 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("NeurIPS 2024 papers", "papers", ["bench2024mm"]),
     ("papers in 2023", "papers", ["lee2023stealthy", "smith2023ringjail", "kim2023purify"]),
     ("papers before 2024", "papers", ["lee2023stealthy", "smith2023ringjail", "kim2023purify"]),
-    ("papers after 2023", "papers",
-     ["liu2024cleanvid", "wang2024adashield", "zhang2024trojvlm", "chen2024bathe", "bench2024mm"]),
+    (
+        "papers after 2023",
+        "papers",
+        ["liu2024cleanvid", "wang2024adashield", "zhang2024trojvlm", "chen2024bathe", "bench2024mm"],
+    ),
     ("papers from 2023 to 2024 at ICCV", "papers", ["lee2023stealthy"]),
     ("arxiv papers on VLMs", "papers", ["zhang2024trojvlm", "chen2024bathe"]),
     ("jailbreak papers", "papers", ["wang2024adashield", "chen2024bathe", "bench2024mm", "smith2023ringjail"]),
@@ -64,8 +67,11 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("Video-LLM", "papers", ["liu2024cleanvid"]),
     ("T2I jailbreaks", "papers", ["smith2023ringjail"]),
     # what counters an attack type: defense types AND papers
-    ("what counters jailbreak", "counters",
-     ["inference-alignment", "safety-alignment", "wang2024adashield", "chen2024bathe"]),
+    (
+        "what counters jailbreak",
+        "counters",
+        ["inference-alignment", "safety-alignment", "wang2024adashield", "chen2024bathe"],
+    ),
     ("what counters clean-label backdoor", "counters", ["backdoor-removal", "liu2024cleanvid"]),
     ("defense types against backdoor", "counters", ["backdoor-removal", "liu2024cleanvid", "kim2023purify"]),
     # where defenses are missing
@@ -104,9 +110,12 @@ def test_bathe_mentions_backdoor_but_counters_jailbreak(fixture_graph) -> None:
 
 def test_case_plural_hyphen_and_filler_do_not_matter(fixture_graph) -> None:
     base = ask(fixture_graph, "defenses against backdoor on vlm").ids
-    for variant in ("DEFENSES AGAINST BACKDOORS ON VLMS", "Which known defenses exist against the backdoor in VLMs?",
-                    "defenses countering Backdoor on Vision-Language Models",
-                    "show me all defense methods covering trojans for LVLMs"):
+    for variant in (
+        "DEFENSES AGAINST BACKDOORS ON VLMS",
+        "Which known defenses exist against the backdoor in VLMs?",
+        "defenses countering Backdoor on Vision-Language Models",
+        "show me all defense methods covering trojans for LVLMs",
+    ):
         assert ask(fixture_graph, variant).ids == base, variant
     assert words("Energy-Latency attacks") == words("energy latency attacks")
 
@@ -119,12 +128,14 @@ def test_longest_alias_wins(fixture_graph) -> None:
 
 # ---------------------------------------------------------------- empty answers name what is nearest
 
+
 def test_empty_answer_on_a_subfamily_names_the_parent_and_defense_types(fixture_graph) -> None:
     reply = ask(fixture_graph, "defenses against jailbreak on video-llm")
     assert reply.ids == []
     assert reply.headline == "defenses countering jailbreak on video-llm: 0 papers"
-    assert reply.nearest[0] == ("nearest: defenses countering jailbreak on vlm (+ 1 subtype): "
-                                "wang2024adashield, chen2024bathe")
+    assert reply.nearest[0] == (
+        "nearest: defenses countering jailbreak on vlm (+ 1 subtype): wang2024adashield, chen2024bathe"
+    )
     assert "defense types that counter jailbreak in general: inference-alignment, safety-alignment" in reply.nearest
 
 
@@ -156,6 +167,7 @@ def test_no_gap_says_so(fixture_graph) -> None:
 
 # ---------------------------------------------------------------- unreadable questions
 
+
 @pytest.mark.parametrize("question", ["hello world", "what is the meaning of life", "", "?!", "related to nobody"])
 def test_nothing_recognisable_is_unreadable(fixture_graph, question: str) -> None:
     with pytest.raises(Unreadable) as info:
@@ -163,11 +175,14 @@ def test_nothing_recognisable_is_unreadable(fixture_graph, question: str) -> Non
     assert info.value.message
 
 
-@pytest.mark.parametrize(("question", "word", "fixed"), [
-    ("defenses against jailbrake", "jailbreak", "defenses against jailbreak"),
-    ("attacks on difusion models", "diffusion", "attacks on diffusion models"),
-    ("Defenses against backdor on VLMs", "backdoor", "Defenses against backdoor on VLMs"),
-])
+@pytest.mark.parametrize(
+    ("question", "word", "fixed"),
+    [
+        ("defenses against jailbrake", "jailbreak", "defenses against jailbreak"),
+        ("attacks on difusion models", "diffusion", "attacks on diffusion models"),
+        ("Defenses against backdor on VLMs", "backdoor", "Defenses against backdoor on VLMs"),
+    ],
+)
 def test_misspelt_word_gets_did_you_mean(fixture_graph, question: str, word: str, fixed: str) -> None:
     with pytest.raises(Unreadable) as info:
         parse(question, fixture_graph)
@@ -338,12 +353,20 @@ EXTENDED: list[tuple[str, str, list[str]]] = [
     ("sponge examples", "papers", ["shumailov2021sponge"]),
     ("attacks on CLIP", "attacks", ["gao2024clipfool"]),
     ("adversarial attacks on OpenCLIP", "attacks", ["gao2024clipfool"]),
-    ("attacks on LLM agents", "attacks", ["zhan2024injecagent"]),       # longest match: not the llm family
-    ("attacks on LLMs", "attacks", ["shumailov2021sponge"]),            # llm-agent is not under llm
-    ("prompt injection attacks on agents", "attacks", ["zhan2024injecagent"]),   # both subtrees
+    ("attacks on LLM agents", "attacks", ["zhan2024injecagent"]),  # longest match: not the llm family
+    ("attacks on LLMs", "attacks", ["shumailov2021sponge"]),  # llm-agent is not under llm
+    ("prompt injection attacks on agents", "attacks", ["zhan2024injecagent"]),  # both subtrees
     ("papers at EuroS&P", "papers", ["shumailov2021sponge"]),
-    ("gaps for agents", "gaps", ["agent:prompt-injection", "agent:indirect-prompt-injection",
-                                 "llm-agent:prompt-injection", "llm-agent:indirect-prompt-injection"]),
+    (
+        "gaps for agents",
+        "gaps",
+        [
+            "agent:prompt-injection",
+            "agent:indirect-prompt-injection",
+            "llm-agent:prompt-injection",
+            "llm-agent:indirect-prompt-injection",
+        ],
+    ),
     ("what counters indirect prompt injection", "counters", ["agent-defense"]),
     # an alias made of an attack term and a term of the same defense carries both
     ("jailbreak detection", "defenses", ["xu2024jaildetect"]),
