@@ -68,10 +68,13 @@ def _read_bytes(path: str) -> bytes:
     """A file's bytes with the fewest system calls (no buffered file object): this runs 10,000 times."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(fd).st_size
-        chunks = [os.read(fd, size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 16))
+        want = os.fstat(fd).st_size + 1
+        data = os.read(fd, want)
+        if len(data) < want:  # a short read of a regular file is its end
+            return data
+        chunks = [data]
+        while chunk := os.read(fd, 1 << 16):  # the file grew while we read it
+            chunks.append(chunk)
         return b"".join(chunks)
     finally:
         os.close(fd)
