@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 import shutil
 import sys
@@ -88,8 +89,6 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
         venues = vocabulary(graph).venues
         key = " ".join(words(args.venue))
         if key not in venues:
-            import difflib
-
             near = difflib.get_close_matches(key, list(venues), n=1, cutoff=0.6)
             raise Unreadable(
                 f"--venue '{args.venue}' is no venue of any paper",
@@ -102,8 +101,6 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
         query.until = args.until
     if args.related:
         if args.related not in graph or graph.nodes[args.related].get("kind") != "paper":
-            import difflib
-
             papers = [n for n, k in graph.nodes(data="kind") if k == "paper"]
             near = difflib.get_close_matches(args.related, papers, n=1, cutoff=0.6)
             raise Unreadable(

@@ -172,22 +172,6 @@ class Query:
         }
         return {k: v for k, v in data.items() if v not in (None, [], "")}
 
-    @property
-    def empty(self) -> bool:
-        return not any(
-            (
-                self.kind,
-                self.attacks,
-                self.models,
-                self.defenses,
-                self.resources,
-                self.author,
-                self.venue,
-                self.since,
-                self.until,
-                self.related,
-            )
-        )
 
 
 # ---------------------------------------------------------------- words
