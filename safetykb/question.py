@@ -173,7 +173,6 @@ class Query:
         return {k: v for k, v in data.items() if v not in (None, [], "")}
 
 
-
 # ---------------------------------------------------------------- words
 
 
