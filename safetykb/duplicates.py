@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import difflib
 import html
+import math
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 #: Two normalised titles at least this similar are the same paper.
@@ -89,35 +91,56 @@ class Duplicate:
 
 @dataclass(frozen=True, slots=True)
 class _Title:
-    """A known normalised title in a block, with what makes comparing it cheap."""
+    """A known normalised title in a block."""
 
     length: int
     seq: int  # order of addition: candidates are tried in this order
     paper_id: str
     norm: str
-    chars: int | None  # its characters as a multiset (see _char_multiset)
-
-
-def _by_length(entry: _Title) -> tuple[int, int]:
-    return entry.length, entry.seq
+    chars: int  # its characters as a multiset (see _char_multiset)
 
 
 #: Width of one character's field in _char_multiset.
 _FIELD = 64
 _FIELD_SHIFT = {c: i * _FIELD for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
+#: Stands for an unknown multiset: shares every character with any title.
+_ANY_CHARS = -1
 
 
-def _char_multiset(norm: str) -> int | None:
+def _char_multiset(norm: str) -> int:
     """A title's characters as one integer: each character owns a field holding its count in unary, so
     `(a & b).bit_count()` is the number of characters two titles share, which is what difflib's quick_ratio
-    counts. None for a character outside a-z0-9 or more than _FIELD of one (then no shortcut is taken)."""
+    counts. _ANY_CHARS for a character outside a-z0-9 or more than _FIELD of one (no shortcut then)."""
     code = 0
     for char, count in Counter(norm).items():
         shift = _FIELD_SHIFT.get(char)
         if shift is None or count > _FIELD:
-            return None
+            return _ANY_CHARS
         code |= ((1 << count) - 1) << shift
     return code
+
+
+class _Block:
+    """The titles that share a block key, sorted by (length, order of addition), with their multisets."""
+
+    def __init__(self) -> None:
+        self.order: list[tuple[int, int]] = []
+        self.titles: list[_Title] = []
+        self.chars: list[int] = []
+
+    def add(self, title: _Title) -> None:
+        at = bisect_right(self.order, (title.length, title.seq))
+        self.order.insert(at, (title.length, title.seq))
+        self.titles.insert(at, title)
+        self.chars.insert(at, title.chars)
+
+    def candidates(self, low: int, high: int, chars: int, shared_at_least: int) -> Iterable[_Title]:
+        """Titles of a length in [low, high] sharing at least that many characters with `chars`."""
+        start, stop = bisect_left(self.order, (low, 0)), bisect_right(self.order, (high, math.inf))
+        if chars == _ANY_CHARS:
+            return self.titles[start:stop]
+        shared = map(int.bit_count, map(chars.__and__, self.chars[start:stop]))  # one C loop, no Python per title
+        return compress(self.titles[start:stop], map(shared_at_least.__le__, shared))
 
 
 class PaperIndex:
@@ -126,7 +149,8 @@ class PaperIndex:
     Near-identical titles are looked for among the titles that share a block (the first or the last
     _BLOCK characters). Many titles end alike ('... large language models'), so a block can hold a large
     share of the knowledge base: blocks are kept sorted by length, only titles of a length that can reach
-    NEAR_RATIO are visited, and a character count rules out most of them before difflib runs. The answer
+    NEAR_RATIO are visited, and a count of shared characters (an upper bound of difflib's ratio) rules out
+    nearly all of them before difflib runs. The answer
     is the one a plain scan of the blocks in order of addition gives (`_scan_near`, kept for the rare
     index where one id was added twice).
     """
@@ -135,11 +159,12 @@ class PaperIndex:
         self.by_arxiv: dict[str, str] = {}
         self.by_doi: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
-        self._blocks: dict[str, list[_Title]] = defaultdict(list)  # sorted by (length, seq)
+        self._blocks: dict[str, _Block] = defaultdict(_Block)
         self._allowed: dict[str, set[str]] = defaultdict(set)
         self._ids: set[str] = set()
         self._id_added_twice = False
         self._added = 0
+        self._last: tuple[str, str, int] = ("", "", 0)  # title, norm, chars: find() then add() of one record
         for paper_id, record in papers:
             self.add(paper_id, record)
 
@@ -160,7 +185,7 @@ class PaperIndex:
         title = record.get("title")
         if not isinstance(title, str):
             return None
-        norm = normalise_title(title)
+        norm, chars = self._normalise(title)
         other = self.by_title.get(norm)
         if other and other != self_id and other not in allowed:
             return Duplicate(other, self_id or "", "the same title", "title")
@@ -169,7 +194,7 @@ class PaperIndex:
             return (candidate_id in (self_id, other) or candidate_id in allowed
                     or self_id in self._allowed.get(candidate_id, set()))
 
-        near = self._scan_near(norm, skipped) if self._id_added_twice else self._find_near(norm, skipped)
+        near = self._scan_near(norm, skipped) if self._id_added_twice else self._find_near(norm, chars, skipped)
         if near:
             return Duplicate(near, self_id or "", "a near-identical title", "title")
         return None
@@ -183,39 +208,43 @@ class PaperIndex:
                 self.by_doi.setdefault(doi_key(links["doi"]), paper_id)
         title = record.get("title")
         if isinstance(title, str):
-            norm = normalise_title(title)
+            norm, chars = self._normalise(title)
             self.by_title.setdefault(norm, paper_id)
             self._id_added_twice |= paper_id in self._ids
             self._ids.add(paper_id)
             self._added += 1
-            entry = _Title(len(norm), self._added, paper_id, norm, _char_multiset(norm))
+            entry = _Title(len(norm), self._added, paper_id, norm, chars)
             for key in self._block_keys(norm):
-                block = self._blocks[key]
-                block.insert(bisect_right(block, _by_length(entry), key=_by_length), entry)
+                self._blocks[key].add(entry)
         for other in record.get("not_duplicate_of") or []:
             if isinstance(other, str):
                 self._allowed[paper_id].add(other)
                 self._allowed[other].add(paper_id)
 
-    def _find_near(self, norm: str, skipped: Any) -> str | None:
+    def _normalise(self, title: str) -> tuple[str, int]:
+        if self._last[0] != title:
+            norm = normalise_title(title)
+            self._last = (title, norm, _char_multiset(norm))
+        return self._last[1], self._last[2]
+
+    def _find_near(self, norm: str, chars: int, skipped: Any) -> str | None:
         """The first title near-identical to norm: head block before tail block, each in order of addition."""
         length = len(norm)
-        # Lengths a near-identical title can have (a little wider than near_identical's own bound).
+        # Lengths a near-identical title can have (a little wider than near_identical's own bound), and the
+        # characters it must share for quick_ratio >= NEAR_RATIO (a little fewer, so rounding never matters).
         low, high = int(length * NEAR_RATIO) - 1, int((length + 1) / NEAR_RATIO) + 1
-        chars = _char_multiset(norm)
+        shared_at_least = int(NEAR_RATIO * (length + max(low, 0)) / 2) - 1
         best: tuple[int, int, str] | None = None
         for rank, key in enumerate(self._block_keys(norm)):
             block = self._blocks.get(key)
-            if not block:
+            if block is None:
                 continue
-            start = bisect_left(block, (low, 0), key=_by_length)
-            stop = bisect_right(block, (high, self._added + 1), key=_by_length)
-            for entry in block[start:stop]:
-                if (chars is not None and entry.chars is not None and entry.norm != norm
-                        and 2.0 * (chars & entry.chars).bit_count() / (length + entry.length) < NEAR_RATIO):
-                    continue  # difflib's quick_ratio, exactly: near_identical would say no
-                if best is not None and (rank, entry.seq) > best[:2]:
-                    continue
+            for entry in block.candidates(low, high, chars, shared_at_least):
+                if (best is not None and (rank, entry.seq) > best[:2]) or (
+                    _ANY_CHARS not in (chars, entry.chars) and entry.norm != norm
+                    and 2.0 * (chars & entry.chars).bit_count() / (length + entry.length) < NEAR_RATIO
+                ):
+                    continue  # the second test is difflib's quick_ratio, exactly: near_identical would say no
                 if not skipped(entry.paper_id) and near_identical(norm, entry.norm):
                     best = (rank, entry.seq, entry.paper_id)
         return best[2] if best else None
@@ -224,7 +253,8 @@ class PaperIndex:
         """The plain scan _find_near stands for: every candidate in order, the first of each id only."""
         seen: dict[str, str] = {}
         for key in self._block_keys(norm):
-            for entry in sorted(self._blocks.get(key, ()), key=lambda e: e.seq):
+            block = self._blocks.get(key)
+            for entry in sorted(block.titles if block else (), key=lambda e: e.seq):
                 seen.setdefault(entry.paper_id, entry.norm)
         for candidate_id, candidate in seen.items():
             if not skipped(candidate_id) and near_identical(norm, candidate):

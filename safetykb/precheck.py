@@ -52,23 +52,48 @@ def compile_schema(schema: dict[str, Any]) -> Predicate | None:
         return None
 
 
+_KEYWORDS = {"$ref", "type", "enum", "pattern", "minLength", "minItems", "uniqueItems", "items", "properties",
+             "additionalProperties", "propertyNames", "required", "dependentRequired", "minimum", "maximum", "oneOf"}
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _every(checks: list[Predicate]) -> Predicate:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+    return lambda v: all(check(v) for check in checks)
+
+
 class _Compiler:
+    """Compiles a schema node into one predicate, grouping the keywords that apply to one JSON type."""
+
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
         self.refs: dict[str, Predicate] = {}
 
     def compile(self, node: Any) -> Predicate:
         if node is True or node == {}:
-            return lambda _v: True
-        if node is False:
-            return lambda _v: False
-        if not isinstance(node, dict):
-            raise _Unsupported(repr(node))
-        checks = [self._keyword(key, value, node) for key, value in node.items() if key not in _ANNOTATIONS]
-        checks = [c for c in checks if c is not None]
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+            return _always
+        if not isinstance(node, dict) or set(node) - _ANNOTATIONS - _KEYWORDS:
+            raise _Unsupported(repr(node)[:80])
+        checks: list[Predicate] = []
+        if "$ref" in node:
+            checks.append(self._ref(node["$ref"]))
+        if "type" in node:
+            checks.append(_type(node["type"]))
+        if "enum" in node:
+            checks.append(_enum(node["enum"]))
+        checks += [c for c in (_string(node), self._array(node), self._object(node), _number(node)) if c]
+        if "oneOf" in node:  # exact, by jsonschema itself: a branch passing by accident must not count
+            checks.append(Draft202012Validator({"$defs": self.root.get("$defs", {}), "oneOf": node["oneOf"]}).is_valid)
+        return _every(checks)
 
     def _ref(self, ref: str) -> Predicate:
         if not ref.startswith("#/$defs/"):
@@ -79,58 +104,85 @@ class _Compiler:
             self.refs[ref] = target
         return self.refs[ref]
 
-    def _keyword(self, key: str, value: Any, node: dict[str, Any]) -> Predicate | None:  # noqa: C901 - a dispatch
-        if key == "$ref":
-            return self._ref(value)
-        if key == "type":
-            names = [value] if isinstance(value, str) else list(value)
-            if not all(n in _TYPES for n in names):
-                raise _Unsupported(f"type {names}")
-            tests = [_TYPES[n] for n in names]
-            return lambda v: any(t(v) for t in tests)
-        if key == "enum":
-            if not all(isinstance(choice, str) for choice in value):
-                raise _Unsupported("enum")
-            choices = frozenset(value)
-            return lambda v: isinstance(v, str) and v in choices
-        if key == "pattern":
-            search = re.compile(value).search
-            return lambda v: not isinstance(v, str) or search(v) is not None
-        if key == "minLength":
-            return lambda v: not isinstance(v, str) or len(v) >= value
-        if key == "minItems":
-            return lambda v: not isinstance(v, list) or len(v) >= value
-        if key == "uniqueItems":
-            # Only lists of strings are judged; any other list is left to jsonschema's own rules.
-            return (lambda v: not isinstance(v, list) or (all(isinstance(i, str) for i in v) and len(set(v)) == len(v))
-                    ) if value else None
-        if key == "items":
-            item = self.compile(value)
-            return lambda v: not isinstance(v, list) or all(item(i) for i in v)
-        if key == "properties":
-            props = {name: self.compile(sub) for name, sub in value.items()}
-            return lambda v: not isinstance(v, dict) or all(props[k](x) for k, x in v.items() if k in props)
-        if key == "additionalProperties":
-            if "patternProperties" in node:
-                raise _Unsupported(key)
-            known = frozenset(node.get("properties", {}))
-            if value is False:
-                return lambda v: not isinstance(v, dict) or all(k in known for k in v)
-            extra = self.compile(value)
-            return lambda v: not isinstance(v, dict) or all(extra(x) for k, x in v.items() if k not in known)
-        if key == "propertyNames":
-            name = self.compile(value)
-            return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
-        if key == "required":
-            return lambda v: not isinstance(v, dict) or all(k in v for k in value)
-        if key == "dependentRequired":
-            return lambda v: not isinstance(v, dict) or all(d in v for k, deps in value.items() if k in v for d in deps)
-        if key in ("minimum", "maximum"):
-            number = _TYPES["number"]
-            if key == "minimum":
-                return lambda v: not number(v) or v >= value
-            return lambda v: not number(v) or v <= value
-        if key == "oneOf":
-            exact = Draft202012Validator({"$defs": self.root.get("$defs", {}), "oneOf": value})
-            return exact.is_valid
-        raise _Unsupported(key)
+    def _array(self, node: dict[str, Any]) -> Predicate | None:
+        if not {"minItems", "uniqueItems", "items"} & set(node):
+            return None
+        least = node.get("minItems", 0)
+        unique = node.get("uniqueItems", False)
+        item = self.compile(node["items"]) if "items" in node else None
+
+        def array(value: Any) -> bool:
+            if not isinstance(value, list):
+                return True
+            if len(value) < least:
+                return False
+            # Only lists of strings are judged unique here; any other list is left to jsonschema's rules.
+            if unique and not (all(isinstance(i, str) for i in value) and len(set(value)) == len(value)):
+                return False
+            return item is None or all(item(i) for i in value)
+
+        return array
+
+    def _object(self, node: dict[str, Any]) -> Predicate | None:
+        keys = {"properties", "additionalProperties", "propertyNames", "required", "dependentRequired"}
+        if not keys & set(node):
+            return None
+        properties = {name: self.compile(sub) for name, sub in node.get("properties", {}).items()}
+        extra_schema = node.get("additionalProperties", True)
+        no_extra = extra_schema is False
+        extra = None if extra_schema in (True, False) else self.compile(extra_schema)
+        names = self.compile(node["propertyNames"]) if "propertyNames" in node else None
+        required = list(node.get("required", ()))
+        dependent = dict(node.get("dependentRequired", {}))
+
+        def mapping(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            for key in required:
+                if key not in value:
+                    return False
+            for key, item in value.items():
+                check = properties.get(key)
+                if check is None:
+                    if no_extra or (extra is not None and not extra(item)):
+                        return False
+                elif not check(item):
+                    return False
+                if names is not None and not names(key):
+                    return False
+            return all(n in value for key, needs in dependent.items() if key in value for n in needs)
+
+        return mapping
+
+
+def _type(names: str | list[str]) -> Predicate:
+    names = [names] if isinstance(names, str) else names
+    tests = [_TYPES[n] if n in _TYPES else _unsupported(f"type {n}") for n in names]
+    return tests[0] if len(tests) == 1 else (lambda v: any(t(v) for t in tests))
+
+
+def _unsupported(what: str) -> Predicate:
+    raise _Unsupported(what)
+
+
+def _enum(choices: list[Any]) -> Predicate:
+    if not all(isinstance(choice, str) for choice in choices):
+        raise _Unsupported("enum")
+    allowed = frozenset(choices)
+    return lambda v: isinstance(v, str) and v in allowed
+
+
+def _string(node: dict[str, Any]) -> Predicate | None:
+    if "pattern" not in node and "minLength" not in node:
+        return None
+    search = re.compile(node["pattern"]).search if "pattern" in node else None  # jsonschema: re.search
+    least = node.get("minLength", 0)
+    return lambda v: not isinstance(v, str) or (len(v) >= least and (search is None or search(v) is not None))
+
+
+def _number(node: dict[str, Any]) -> Predicate | None:
+    if "minimum" not in node and "maximum" not in node:
+        return None
+    low, high = node.get("minimum"), node.get("maximum")
+    number = _TYPES["number"]
+    return lambda v: not number(v) or ((low is None or v >= low) and (high is None or v <= high))

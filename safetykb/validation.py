@@ -7,16 +7,23 @@ reads YAML again.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from .checks import CrossChecker, Finding, check_fields, check_file_identity
 from .layout import record_files
 from .problems import Problem, display_path
 from .records import KnowledgeBase
 from .schema import check as schema_check
-from .yamlsafe import Positions, read_record
+from .yamlsafe import LoadError, Positions, read_record
 
 
 @dataclass
@@ -49,15 +56,13 @@ def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
     paths: dict[tuple[str, str], Path] = {}
     seen_ids: dict[str, list[tuple[str, Path]]] = defaultdict(list)
 
-    for kind, path in record_files(root):
-        data, text, error = read_record(path)
+    files = record_files(root)
+    for (kind, path), (data, text, error, own_findings) in zip(files, _check_files(files, root), strict=True):
         if error is not None:
             problems.append(Problem(display_path(path), error.line, error.col, error.message))
             continue
         texts[path] = text
-        findings.extend(Finding(path, i.pointer, i.message) for i in schema_check(kind, data))
-        findings.extend(check_file_identity(kind, path, data, root))
-        findings.extend(check_fields(path, data))
+        findings.extend(own_findings)
         record_id = data.get("id")
         if not isinstance(record_id, str):
             continue
@@ -72,6 +77,61 @@ def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
         wanted = [p.resolve() for p in only]
         problems = [p for p in problems if _under(Path(p.path).resolve(), wanted)]
     return Result(kb, sorted(set(problems)))
+
+
+FileCheck = tuple[Any, str, LoadError | None, list[Finding]]
+
+#: Below this many files one process checks them faster than it could start others.
+PARALLEL_FILES = 2000
+
+
+def _check_file(kind: str, path: Path, root: Path) -> FileCheck:
+    """Everything that one file can tell alone: (data, text, load error, findings of schema and fields)."""
+    data, text, error = read_record(path)
+    if error is not None:
+        return data, text, error, []
+    findings = [Finding(path, i.pointer, i.message) for i in schema_check(kind, data)]
+    findings.extend(check_file_identity(kind, path, data, root))
+    findings.extend(check_fields(path, data))
+    return data, text, None, findings
+
+
+def _check_chunk(files: list[tuple[str, Path]], root: Path) -> list[FileCheck]:
+    return [_check_file(kind, path, root) for kind, path in files]
+
+
+def _check_files(files: list[tuple[str, Path]], root: Path) -> list[FileCheck]:
+    """_check_file for every file, in order; shared with worker processes for a large knowledge base.
+
+    Reading and checking one file needs no other, so the files are cut into consecutive shares, one
+    checked here while forked workers check the others, and the results joined in file order: the outcome
+    is the same as checking them one by one. Forking is only safe from a single-threaded process, so a
+    threaded caller (`mkdocs serve`) and a one-core machine check everything here.
+    """
+    helpers = _helpers(len(files))
+    if helpers:
+        share = -(-len(files) // (helpers + 1))
+        theirs = [files[i:i + share] for i in range(share, len(files), share)]
+        try:
+            with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("fork")) as pool:
+                pending = pool.map(_check_chunk, theirs, repeat(root))  # submitted at once
+                results = _check_chunk(files[:share], root)
+                for chunk in pending:
+                    results.extend(chunk)
+                return results
+        except (OSError, BrokenProcessPool):
+            pass  # no processes to be had: do it all here
+    return _check_chunk(files, root)
+
+
+def _helpers(files: int) -> int:
+    """How many worker processes to fork besides this one (0: check every file here)."""
+    if files < PARALLEL_FILES or threading.active_count() > 1:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 4) - 1
 
 
 def load_kb(root: Path) -> KnowledgeBase:
