@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress
@@ -111,10 +111,12 @@ def _char_multiset(norm: str) -> int:
     """A title's characters as one integer: each character owns a field holding its count in unary, so
     `(a & b).bit_count()` is the number of characters two titles share, which is what difflib's quick_ratio
     counts. _ANY_CHARS for a character outside a-z0-9 or more than _FIELD of one (no shortcut then)."""
+    if not norm.isascii():  # a normalised ASCII title holds only a-z0-9
+        return _ANY_CHARS
     code = 0
-    for char, count in Counter(norm).items():
-        shift = _FIELD_SHIFT.get(char)
-        if shift is None or count > _FIELD:
+    for char, shift in _FIELD_SHIFT.items():
+        count = norm.count(char)
+        if count > _FIELD:
             return _ANY_CHARS
         code |= ((1 << count) - 1) << shift
     return code

@@ -39,7 +39,20 @@ class _PlainRecordLoader(RecordLoader):
     libyaml's nodes, which takes half the time of PyYAML's generic constructor; every other node
     (numbers, booleans, null, merge keys...) goes through SafeConstructor, so the data is the same.
     Without aliases no node is shared, so building each node once, depth first, is all there is to do.
+    The tag of a plain scalar depends on its text alone, so it is resolved once per distinct text.
     """
+
+    _plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        tag = self._plain_tags.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._plain_tags) < 100_000:  # a bound for long-lived processes (mkdocs serve)
+                self._plain_tags[value] = tag
+        return tag
 
     def construct_document(self, node: yaml.Node) -> Any:
         data = self._build(node)
