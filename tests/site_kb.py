@@ -66,3 +66,32 @@ def build(root: Path, out: Path, strict: bool = True) -> subprocess.CompletedPro
     if strict:
         args.append("--strict")
     return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def built_site(which: str) -> Path:
+    """The site built once per test session: 'fixture' (fixture KB + FigStep + hostile record) or 'real'."""
+    if which not in _BUILT:
+        import atexit
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp(prefix=f"safetykb-site-{which}-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        root = make_kb(tmp / "kb") if which == "fixture" else REPO
+        result = build(root, tmp / "site")
+        if result.returncode != 0:
+            raise AssertionError(f"mkdocs build failed for the {which} KB:\n{result.stdout}\n{result.stderr}")
+        _BUILT[which] = tmp / "site"
+        _BUILT[which + ":root"] = root
+    return _BUILT[which]
+
+
+def root_of(which: str) -> Path:
+    built_site(which)
+    return _BUILT[which + ":root"]
+
+
+def has_real_kb() -> bool:
+    return (REPO / "taxonomy").is_dir() and (REPO / "papers").is_dir()
