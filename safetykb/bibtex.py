@@ -10,8 +10,22 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 
 _SPECIAL = re.compile(r"([&%$#_])")
-_JOURNAL_WORDS = ("transactions", "journal", "tpami", "tifs", "tdsc", "ijcv", "pattern recognition", "letters",
-                  "review", "nature", "science", "magazine", "tmlr", "jmlr")
+_JOURNAL_WORDS = (
+    "transactions",
+    "journal",
+    "tpami",
+    "tifs",
+    "tdsc",
+    "ijcv",
+    "pattern recognition",
+    "letters",
+    "review",
+    "nature",
+    "science",
+    "magazine",
+    "tmlr",
+    "jmlr",
+)
 
 
 def _escape(text: str) -> str:
@@ -49,6 +63,8 @@ def entry(record: dict[str, Any]) -> Entry:
     if record.get("venue_note"):
         fields.append(Field("note", _escape(str(record["venue_note"]))))
     if links.get("arxiv"):
+        if kind == "misc":  # plain BibTeX styles print howpublished, not eprint: say where the preprint is
+            fields.append(Field("howpublished", f"arXiv preprint arXiv:{links['arxiv']}"))
         fields += [Field("eprint", links["arxiv"]), Field("archiveprefix", "arXiv")]
     if links.get("doi"):
         fields.append(Field("doi", links["doi"]))

@@ -30,8 +30,12 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
     if path.suffix != ".yaml":
         yield Finding(path, (), f"record files end in .yaml: rename to {path.stem}.yaml")
     if isinstance(record_id, str) and record_id != path.stem:
-        yield Finding(path, ("id",), f"id '{record_id}' does not match the file name '{path.name}': "
-                      f"rename the file to {record_id}.yaml or set `id: {path.stem}`")
+        yield Finding(
+            path,
+            ("id",),
+            f"id '{record_id}' does not match the file name '{path.name}': "
+            f"rename the file to {record_id}.yaml or set `id: {path.stem}`",
+        )
     if kind == "paper":
         try:
             parts = path.relative_to(root / "papers").parts
@@ -42,12 +46,23 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
             where = f"papers/{year}/" if isinstance(year, int) else "papers/<year>/"
             yield Finding(path, (), f"paper records live in {where}<id>.yaml: move this file there")
         elif isinstance(year, int) and parts[0] != str(year):
-            yield Finding(path, ("year",), f"year {year} does not agree with the folder papers/{parts[0]}/: "
-                          f"move the file to papers/{year}/ or correct the year")
+            yield Finding(
+                path,
+                ("year",),
+                f"year {year} does not agree with the folder papers/{parts[0]}/: "
+                f"move the file to papers/{year}/ or correct the year",
+            )
 
 
-def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
-    """arXiv ids and DOIs have valid forms (URLs are checked by the schema)."""
+def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
+    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    date, year = record.get("date"), record.get("year")
+    if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
+        yield Finding(
+            path,
+            ("date",),
+            f"date {date} is not in year {year}: `year` is the year of the first public version, the year of `date`",
+        )
     links = record.get("links")
     if not isinstance(links, dict):
         return
@@ -56,8 +71,6 @@ def check_links(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
         bare = arxiv_key(arxiv)
         hint = f": write the bare id '{bare}'" if valid_arxiv(bare) else ": expected a form like 2311.05608"
         yield Finding(path, ("links", "arxiv"), f"'{arxiv}' is not a valid arXiv id{hint}")
-    elif arxiv is not None and not isinstance(arxiv, str):
-        yield Finding(path, ("links", "arxiv"), "an arXiv id is text: quote it, e.g. '2311.05608'")
     doi = links.get("doi")
     if isinstance(doi, str) and not valid_doi(doi):
         bare = doi.split("doi.org/")[-1]
@@ -85,8 +98,12 @@ class CrossChecker:
                 continue
             first_kind, first_path = places[0]
             for _kind, path in places[1:]:
-                yield Finding(path, ("id",), f"id '{record_id}' is already used by {display_path(first_path)} "
-                              f"({KIND_WORDS[first_kind]}): ids are unique across the knowledge base")
+                yield Finding(
+                    path,
+                    ("id",),
+                    f"id '{record_id}' is already used by {display_path(first_path)} "
+                    f"({KIND_WORDS[first_kind]}): ids are unique across the knowledge base",
+                )
 
     def _references(self) -> Iterator[Finding]:
         for kind, fields in REFERENCES.items():
@@ -109,7 +126,7 @@ class CrossChecker:
                 return f"'{target}' cannot be its own parent"
             return None
         if actual is not None:
-            return f"'{target}' is a {KIND_WORDS[actual]}, not a {want} (`{field}` takes {want} ids)"
+            return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
         alias_of = self.aliases.get(target.lower())
         if alias_of and self.kb.kind_of(alias_of) in kinds:
             return f"unknown {want} '{target}': it is an alias, use the id '{alias_of}'"
@@ -130,14 +147,17 @@ class CrossChecker:
                     if not isinstance(parent, str) or parent not in nodes or parent == current:
                         break
                     if parent in chain:
-                        loop = chain[chain.index(parent):]
+                        loop = chain[chain.index(parent) :]
                         for node in loop:
                             if node not in reported:
                                 reported.add(node)
-                                text = " -> ".join([*loop[loop.index(node):], *loop[:loop.index(node)], node])
-                                yield Finding(self.paths[(kind, node)], ("parent",),
-                                              f"the {KIND_WORDS[kind]} tree has a cycle: {text}; "
-                                              "one of these needs another parent")
+                                text = " -> ".join([*loop[loop.index(node) :], *loop[: loop.index(node)], node])
+                                yield Finding(
+                                    self.paths[(kind, node)],
+                                    ("parent",),
+                                    f"the {KIND_WORDS[kind]} tree has a cycle: {text}; "
+                                    "one of these needs another parent",
+                                )
                         break
                     chain.append(parent)
                     current = parent
@@ -148,10 +168,20 @@ class CrossChecker:
             path = self.paths[("paper", dup.later)]
             first = display_path(self.paths[("paper", dup.earlier)])
             pointer: Pointer = tuple(dup.field.split("."))
-            hint = (" (if they are different papers, add `not_duplicate_of: [" + dup.earlier + "]`)"
-                    if "near" in dup.reason else "")
-            yield Finding(path, pointer, f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); "
-                          f"merge the two records{hint}")
+            hint = (
+                " (if they are different papers, add `not_duplicate_of: [" + dup.earlier + "]`)"
+                if "near" in dup.reason
+                else ""
+            )
+            yield Finding(
+                path,
+                pointer,
+                f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); merge the two records{hint}",
+            )
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _alias_index(kb: KnowledgeBase) -> dict[str, str]:

@@ -16,8 +16,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="validate.py",
         description="Check the knowledge base records. Exit 0 when clean, 1 with every problem listed.",
     )
-    parser.add_argument("paths", nargs="*", type=Path,
-                        help="report only problems in these files or folders (all records are still read)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="report only problems in these files or folders (all records are still read)",
+    )
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the count line")
     args = parser.parse_args(argv)

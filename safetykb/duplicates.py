@@ -18,7 +18,7 @@ from typing import Any
 NEAR_RATIO = 0.95
 _BLOCK = 12
 
-_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_ARXIV_NEW = re.compile(r"^(\d{2})(0[1-9]|1[0-2])\.(\d{4,5})(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _VERSION = re.compile(r"v\d+$")
@@ -47,7 +47,11 @@ def doi_key(doi: str) -> str:
 
 
 def valid_arxiv(arxiv_id: str) -> bool:
-    return bool(_ARXIV_NEW.match(arxiv_id) or _ARXIV_OLD.match(arxiv_id))
+    """New-style ids have 4 digits after the dot until 2014 and 5 from 2015 on; old-style 'hep-th/9901001'."""
+    new = _ARXIV_NEW.match(arxiv_id)
+    if new:
+        return len(new.group(3)) == (5 if int(new.group(1)) >= 15 else 4)
+    return bool(_ARXIV_OLD.match(arxiv_id))
 
 
 def valid_doi(doi: str) -> bool:
@@ -61,8 +65,10 @@ def near_identical(a: str, b: str) -> bool:
     if not a or not b or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - NEAR_RATIO) + 1:
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= NEAR_RATIO and matcher.quick_ratio() >= NEAR_RATIO and (
-        matcher.ratio() >= NEAR_RATIO
+    return (
+        matcher.real_quick_ratio() >= NEAR_RATIO
+        and matcher.quick_ratio() >= NEAR_RATIO
+        and (matcher.ratio() >= NEAR_RATIO)
     )
 
 

@@ -1,4 +1,4 @@
-"""Exports of the whole knowledge base from its graph: JSON, GraphML, BibTeX, CSV."""
+"""Exports of the whole knowledge base from its graph: JSON, GraphML, BibTeX, CSV, Awesome-list Markdown."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from .awesome import to_awesome
 from .bibtex import to_bibtex
 from .layout import KINDS, PLURALS
 from .queries import Graph, newest_first, of_kind, record
@@ -44,8 +45,10 @@ def to_graphml(graph: Graph) -> str:
     """GraphML: lists and mappings become JSON text, since GraphML holds scalars only."""
     plain = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        attrs = {k: (v if isinstance(v, (str, int, float, bool)) else json.dumps(v, ensure_ascii=False))
-                 for k, v in data.items()}
+        attrs = {
+            k: (v if isinstance(v, (str, int, float, bool)) else json.dumps(v, ensure_ascii=False))
+            for k, v in data.items()
+        }
         plain.add_node(node, **attrs)
     for source, target, key, relation in graph.edges(keys=True, data="relation"):
         plain.add_edge(source, target, key=key, relation=relation)
@@ -56,8 +59,24 @@ def to_bib(graph: Graph) -> str:
     return to_bibtex(records_of(graph, "paper"))
 
 
-CSV_COLUMNS = ("id", "title", "authors", "year", "date", "venue", "models", "contribution", "attacks",
-               "defenses", "counters", "evaluates", "arxiv", "doi", "url", "code")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "year",
+    "date",
+    "venue",
+    "models",
+    "contribution",
+    "attacks",
+    "defenses",
+    "counters",
+    "evaluates",
+    "arxiv",
+    "doi",
+    "url",
+    "code",
+)
 
 
 def to_csv(graph: Graph) -> str:
@@ -80,6 +99,7 @@ EXPORTERS: dict[str, Callable[[Graph], str]] = {
     "graphml": to_graphml,
     "bib": to_bib,
     "csv": to_csv,
+    "awesome": to_awesome,
 }
 
 

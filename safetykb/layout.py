@@ -55,7 +55,7 @@ def kind_of_path(path: Path, root: Path) -> str | None:
 
 
 def record_files(root: Path) -> list[tuple[str, Path]]:
-    """Every record file under root as (kind, path), sorted by path."""
+    """Every record file under root as (kind, path), by kind, then path."""
     found: list[tuple[str, Path]] = []
     for kind, folder in FOLDERS.items():
         base = root / folder
@@ -66,5 +66,6 @@ def record_files(root: Path) -> list[tuple[str, Path]]:
         walk = base.rglob if kind == "paper" else base.glob
         for suffix in ("*.yaml", "*.yml"):
             found.extend((kind, p) for p in walk(suffix) if p.is_file())
-    found.sort(key=lambda kp: str(kp[1]))
+    # Kinds in KINDS order, so a model family keeps its id against a later clash from another kind.
+    found.sort(key=lambda kp: (KINDS.index(kp[0]), str(kp[1])))
     return found

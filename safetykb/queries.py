@@ -44,6 +44,7 @@ class Answer:
 
 # ---------------------------------------------------------------- terms and trees
 
+
 def normalise_term(text: str) -> str:
     """Case, accents, hyphens, underscores and spacing ignored: 'Energy-Latency' == 'energy latency'."""
     text = unicodedata.normalize("NFKD", text)
@@ -158,6 +159,7 @@ def of_kind(graph: Graph, kind: str) -> list[str]:
 
 # ---------------------------------------------------------------- paper index
 
+
 def _index(graph: Graph) -> dict[tuple[str, str], set[str]]:
     """(relation, target) -> papers with that edge. Built once per graph."""
     cached = graph.graph.get("_paper_index")
@@ -182,6 +184,7 @@ def papers_with(graph: Graph, relation: str, targets: Iterable[str]) -> set[str]
 
 def newest_first(graph: Graph, ids: Iterable[str]) -> list[str]:
     """Papers sorted by date (or year), newest first, then by id."""
+
     def key(node: str) -> tuple[str, str]:
         data = graph.nodes[node]
         return (str(data.get("date") or data.get("year") or ""), node)
@@ -196,6 +199,7 @@ def _scope(graph: Graph, node: str) -> str:
 
 
 # ---------------------------------------------------------------- the questions
+
 
 def defenses_countering(graph: Graph, attack: str, model: str | None = None) -> Answer:
     """Defense papers countering an attack type (and its subtypes), on a model family (and subtypes)."""
@@ -231,7 +235,8 @@ def defense_types_countering(graph: Graph, attack: str) -> Answer:
     attack_id = require(graph, attack, "attack")
     scope = subtree(graph, attack_id) | set(ancestors(graph, attack_id))
     found = {
-        u for u, v, rel in graph.edges(data="relation")
+        u
+        for u, v, rel in graph.edges(data="relation")
         if rel == "counters" and v in scope and graph.nodes[u].get("kind") == "defense"
     }
     ordered = [n for n, _d in tree_order(graph, "defense") if n in found]
@@ -278,9 +283,14 @@ def author_matches(query: str, author: str) -> bool:
     return bool(wanted) and all(w in have for w in wanted)
 
 
-def papers_by(graph: Graph, author: str | None = None, venue: str | None = None,
-              since: int | None = None, until: int | None = None,
-              within: Iterable[str] | None = None) -> Answer:
+def papers_by(
+    graph: Graph,
+    author: str | None = None,
+    venue: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    within: Iterable[str] | None = None,
+) -> Answer:
     """Papers by an author, at a venue, in a year range (all optional, combined with 'and')."""
     pool = set(within) if within is not None else set(of_kind(graph, "paper"))
     parts: list[str] = ["papers"]

@@ -78,8 +78,9 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         yield SchemaIssue(pointer, f"missing required key '{missing}'{_in(where)}")
         return
     if validator_name == "dependentRequired":
-        yield SchemaIssue(pointer or ("<defenses>",),
-                          "`defenses` needs `counters`: name the attack types the defense works against")
+        yield SchemaIssue(
+            pointer or ("<defenses>",), "`defenses` needs `counters`: name the attack types the defense works against"
+        )
         return
     value = error.instance
     if validator_name == "pattern":
@@ -94,8 +95,9 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         return
     if validator_name == "enum":
         choices = [str(c) for c in error.validator_value]
-        yield SchemaIssue(pointer, f"{where}: '{value}' is not one of {', '.join(choices)}"
-                          f"{did_you_mean(str(value), choices)}")
+        yield SchemaIssue(
+            pointer, f"{where}: '{value}' is not one of {', '.join(choices)}{did_you_mean(str(value), choices)}"
+        )
         return
     if validator_name == "type":
         expected = error.validator_value
@@ -106,8 +108,10 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         yield SchemaIssue(pointer, f"{where}: expected {want}, found {_type_word(value)}{hint}")
         return
     if validator_name == "minItems":
-        yield SchemaIssue(pointer, f"{where}: needs at least {error.validator_value} entr"
-                          f"{'y' if error.validator_value == 1 else 'ies'}")
+        yield SchemaIssue(
+            pointer,
+            f"{where}: needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}",
+        )
         return
     if validator_name == "uniqueItems":
         yield SchemaIssue(pointer, f"{where}: lists an entry twice; keep one")

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import CrossChecker, Finding, check_file_identity, check_links
+from .checks import CrossChecker, Finding, check_fields, check_file_identity
 from .layout import record_files
 from .problems import Problem, display_path
 from .records import KnowledgeBase
@@ -57,7 +57,7 @@ def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
         texts[path] = text
         findings.extend(Finding(path, i.pointer, i.message) for i in schema_check(kind, data))
         findings.extend(check_file_identity(kind, path, data, root))
-        findings.extend(check_links(path, data))
+        findings.extend(check_fields(path, data))
         record_id = data.get("id")
         if not isinstance(record_id, str):
             continue

@@ -44,8 +44,12 @@ def read_record(path: Path) -> tuple[Any, str, LoadError | None]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, "", LoadError(
-                1, 1, f"file is {size:,} bytes; a record is capped at {MAX_BYTES // 1024} KiB: split or trim it"
+            return (
+                None,
+                "",
+                LoadError(
+                    1, 1, f"file is {size:,} bytes; a record is capped at {MAX_BYTES // 1024} KiB: split or trim it"
+                ),
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -62,8 +66,12 @@ def parse_record(raw: bytes) -> tuple[Any, str, LoadError | None]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, "", LoadError(
-            line, col, f"bytes are not UTF-8 (0x{raw[exc.start]:02x} at byte {exc.start}); save the file as UTF-8"
+        return (
+            None,
+            "",
+            LoadError(
+                line, col, f"bytes are not UTF-8 (0x{raw[exc.start]:02x} at byte {exc.start}); save the file as UTF-8"
+            ),
         )
     if not _has_content(text):
         return None, text, LoadError(1, 1, "empty file: a record is a mapping that starts with `id:`")
@@ -115,15 +123,22 @@ def _refuse_anchors_and_tags(text: str) -> LoadError | None:
                 if documents > 1:
                     return LoadError(*where, "several YAML documents in one file: one record per file")
             elif isinstance(event, yaml.AliasEvent):
-                return LoadError(*where, f"alias '*{event.anchor}': anchors and aliases are not allowed "
-                                 "in records; write the value out")
+                return LoadError(
+                    *where,
+                    f"alias '*{event.anchor}': anchors and aliases are not allowed in records; write the value out",
+                )
             elif getattr(event, "anchor", None):
-                return LoadError(*where, f"anchor '&{event.anchor}': anchors and aliases are not allowed "
-                                 "in records; write the value out")
+                return LoadError(
+                    *where,
+                    f"anchor '&{event.anchor}': anchors and aliases are not allowed in records; write the value out",
+                )
             elif getattr(event, "tag", None):
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-                return LoadError(*where, f"tag '{tag}' is not allowed: records hold plain data "
-                                 "(strings, numbers, lists, mappings) and are never executed")
+                return LoadError(
+                    *where,
+                    f"tag '{tag}' is not allowed: records hold plain data "
+                    "(strings, numbers, lists, mappings) and are never executed",
+                )
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(exc)
     return None

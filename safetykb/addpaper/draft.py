@@ -1,0 +1,117 @@
+"""From metadata and classification to a checked record file.
+
+`draft_record` builds the record (keys in DESIGN order, id by the id rule);
+`render` writes its YAML with the editor hint line; `problems_in` checks the
+exact text that would be written with the core validator, on an overlay of the
+knowledge base's taxonomy, so add_paper and scripts/validate.py never disagree;
+`write_new` writes atomically and never replaces an existing file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Container
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..ids import base_id, unique_id
+from ..layout import FOLDERS
+from ..problems import Problem, display_path
+from ..schema import field_names
+from ..validation import load_and_validate
+from .classify import Classification
+from .metadata import Metadata
+
+#: First line of every paper record: lets editors check the file against the schema as it is typed.
+EDITOR_HINT = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json"
+
+
+def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, status: str = "reviewed",
+                 today: dt.date | None = None, extra_links: dict[str, str] | None = None,
+                 venue: str | None = None, venue_note: str | None = None,
+                 not_duplicate_of: list[str] | None = None) -> dict[str, Any]:
+    """The record for a paper, keys in DESIGN order; empty fields left out."""
+    first = meta.authors[0]
+    record: dict[str, Any] = {
+        "id": unique_id(base_id(first.family or first.given, meta.year, meta.title), taken),
+        "title": meta.title,
+        "authors": [p.display() for p in meta.authors],
+        "year": meta.year,
+        "date": meta.date,
+        "venue": venue or meta.venue,
+        "venue_note": venue_note or (None if venue else meta.venue_note),
+    }
+    links = {"arxiv": meta.arxiv, "doi": meta.doi, "url": meta.url, "code": cls.code or meta.code}
+    links.update({k: v for k, v in (extra_links or {}).items() if v})
+    record["links"] = {k: v for k, v in links.items() if v}
+    for name in ("models", "contribution", "attacks", "defenses", "counters", "evaluates", "introduces", "uses"):
+        record[name] = list(getattr(cls, name))
+    record["not_duplicate_of"] = list(not_duplicate_of or [])
+    record.update(method=cls.method, threat_model=cls.threat_model, summary=cls.summary,
+                  sources=["contributor"], status=status, added=(today or dt.date.today()).isoformat())
+    order = field_names("paper")
+    return {k: record[k] for k in order if k in record and record[k] not in (None, [], {}, "")}
+
+
+def record_path(root: Path, record: dict[str, Any]) -> Path:
+    return root / FOLDERS["paper"] / str(record["year"]) / f"{record['id']}.yaml"
+
+
+def render(record: dict[str, Any]) -> str:
+    """The record file's text: the editor hint, then the fields in block style, as the seed records."""
+    body = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
+    return f"{EDITOR_HINT}\n{body}"
+
+
+def problems_in(root: Path, target: Path, text: str, papers: tuple[Path, ...] = ()) -> list[Problem]:
+    """What scripts/validate.py would report for `text` written at `target`: schema, id and file name,
+    year folder, links, and references to the knowledge base's taxonomy (duplicates are checked by the
+    caller against every paper). `papers` are existing paper files the record names (not_duplicate_of),
+    linked into the overlay so those references resolve."""
+    root = root.resolve()
+    rel = target.resolve().relative_to(root)
+    with tempfile.TemporaryDirectory(prefix="safetykb-add-") as tmp:
+        overlay = Path(tmp)
+        if (root / "taxonomy").is_dir():
+            os.symlink(root / "taxonomy", overlay / "taxonomy", target_is_directory=True)
+        for paper in papers:
+            link = overlay / paper.resolve().relative_to(root)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(paper.resolve(), link)
+        trial = overlay / rel
+        trial.parent.mkdir(parents=True, exist_ok=True)
+        trial.write_text(text, encoding="utf-8")
+        result = load_and_validate(overlay, only=[trial])
+        shown = display_path(trial)
+        return [Problem(display_path(target), p.line, p.col, p.message) if p.path == shown else p
+                for p in result.problems]
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file atomically: through a temporary sibling hard-linked into place, so the file
+    appears whole or not at all, and FileExistsError if it exists (it is never replaced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise FileExistsError(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename into place
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

@@ -1,0 +1,12 @@
+"""Importer of the two seed Awesome lists into paper records.
+
+Owns: parsing the lists (``lvlm_list``, ``large_model_list``), merging duplicate
+entries (``merge``), venue normalisation (``venues``), classification by section
+and per-paper data (``classify_rules``; the data itself lives in ``classify/``),
+writing records (``writer``), the coverage report (``report``) and the pipeline
+that ties them together (``pipeline``).
+"""
+
+LVLM_LIST = "awesome-lvlm-safety"
+LARGE_MODEL_LIST = "awesome-large-model-safety"
+LISTS = (LVLM_LIST, LARGE_MODEL_LIST)

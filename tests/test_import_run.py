@@ -1,0 +1,189 @@
+"""End-to-end import on fixture lists in a temporary repository: records, idempotence,
+reviewed records, stable ids, fatal problems, the CLI."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safetykb.importer import LARGE_MODEL_LIST, LVLM_LIST
+from safetykb.importer.pipeline import run_import
+from safetykb.importer.report import coverage
+from safetykb.importer.writer import schema_errors
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-01-02"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIX / "root" / "taxonomy", root / "taxonomy")
+    shutil.copytree(FIX / "root" / "classify", root / "safetykb" / "importer" / "classify")
+    return root
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root / "papers")): p.read_bytes() for p in sorted((root / "papers").rglob("*.yaml"))}
+
+
+def _load(root: Path, rel: str) -> dict:
+    return yaml.safe_load((root / "papers" / rel).read_text(encoding="utf-8"))
+
+
+def test_import_writes_valid_records(repo):
+    res = run_import(FIX / "data", repo, today=TODAY)
+    assert not res.fatal and res.written
+    files = sorted(_snapshot(repo))
+    assert files == sorted([
+        "2022/zhang2022trojan.yaml", "2022/zhang2022trojanb.yaml", "2023/brown2023mixed.yaml",
+        "2023/jones2023beta.yaml", "2023/smith2023alpha.yaml", "2024/lee2024safebenchv.yaml",
+        "2024/miller2024abusing.yaml", "2024/muller2024safety.yaml", "2024/petrov2024shield.yaml",
+        "2024/zed2024twin.yaml", "2024/zed2024twinb.yaml", "2025/kim2025delta.yaml",
+    ])  # fmt: skip
+    for rel in files:
+        text = (repo / "papers" / rel).read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json\n")
+        data = yaml.safe_load(text)
+        assert schema_errors(data) == []
+        assert data["id"] == Path(rel).stem and str(data["year"]) == rel[:4]
+        assert data["status"] == "auto" and data["added"] == TODAY
+    alpha = _load(repo, "2023/smith2023alpha.yaml")
+    assert list(alpha) == [
+        "id", "title", "authors", "affiliations", "year", "date", "venue", "links", "models", "contribution",
+        "attacks", "method", "threat_model", "filed_under", "sources", "status", "added",
+    ]  # fmt: skip
+    assert alpha["links"] == {
+        "arxiv": "2305.00001",
+        "url": "https://arxiv.org/abs/2305.00001",
+        "code": "https://github.com/alice/alpha",
+    }
+    assert alpha["attacks"] == ["adversarial", "jailbreak"]  # classify entry + section rule, union
+    assert alpha["filed_under"] == {LVLM_LIST: ["Attacks"], LARGE_MODEL_LIST: ["VLM / Jailbreak Attacks"]}
+    assert alpha["sources"] == [LVLM_LIST, LARGE_MODEL_LIST]
+    shield = _load(repo, "2024/petrov2024shield.yaml")
+    assert shield["filed_under"][LVLM_LIST] == ["Defenses", "Evaluations"]
+    assert shield["defenses"] == ["detection", "inference-alignment"] and shield["counters"] == ["jailbreak"]
+    assert (shield["venue"], shield["venue_note"]) == ("ICML", "Workshop")
+    beta = _load(repo, "2023/jones2023beta.yaml")  # fuzzy merge of "atack"/"Attack", &#39;
+    assert beta["title"] == "Beta Jailbreak: Google's Model Under Attack"
+    assert (beta["venue"], beta["venue_note"], beta["date"]) == ("AAAI", "Oral", "2023-06-22")
+    trojan = _load(repo, "2022/zhang2022trojan.yaml")  # attack section + mixed section: union
+    assert trojan["attacks"] == ["backdoor"] and trojan["models"] == ["llm"]
+    assert trojan["filed_under"] == {LARGE_MODEL_LIST: ["LLM / Backdoor Attacks", "LLM / Safety Alignment"]}
+    delta = _load(repo, "2025/kim2025delta.yaml")
+    assert delta["links"] == {"url": "https://openaccess.thecvf.com/content/Delta.html",
+                              "code": "https://github.com/naver/delta"}  # fmt: skip
+    tifs = _load(repo, "2024/muller2024safety.yaml")
+    assert tifs["authors"] == ["Jörg Müller", "Florian Tramèr"] and tifs["venue"] == "IEEE TIFS"
+
+
+def test_second_run_is_byte_identical(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    before = _snapshot(repo)
+    res = run_import(FIX / "data", repo, today="2030-12-31")
+    assert _snapshot(repo) == before
+    assert {p.action for p in res.plans} == {"unchanged"}
+    assert coverage(res)["totals"]["matched_existing"] == len(before)
+
+
+def test_reviewed_record_survives_reimport(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    path = repo / "papers" / "2023" / "smith2023alpha.yaml"
+    edited = path.read_text(encoding="utf-8").replace("status: auto", "status: reviewed")
+    edited = edited.replace("- jailbreak\n", "").replace("threat_model: white-box\n", "summary: Our words.\n")
+    path.write_text(edited, encoding="utf-8")
+    res = run_import(FIX / "data", repo, today="2030-12-31")
+    assert path.read_text(encoding="utf-8") == edited
+    assert [p.action for p in res.plans if p.rid == "smith2023alpha"] == ["reviewed"]
+
+
+def test_existing_record_keeps_id_and_added(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    old = repo / "papers" / "2024" / "petrov2024shield.yaml"
+    moved = repo / "papers" / "2024" / "handmade2024id.yaml"
+    moved.write_text(old.read_text(encoding="utf-8").replace("petrov2024shield", "handmade2024id"), encoding="utf-8")
+    old.unlink()
+    res = run_import(FIX / "data", repo, today="2030-12-31")
+    assert not old.exists() and moved.exists()
+    assert _load(repo, "2024/handmade2024id.yaml")["added"] == TODAY
+    assert [p.action for p in res.plans if p.rid == "handmade2024id"] == ["unchanged"]
+
+
+def test_dry_run_writes_nothing(repo):
+    res = run_import(FIX / "data", repo, dry_run=True, today=TODAY)
+    assert not res.fatal and not res.written
+    assert not (repo / "papers").exists()
+
+
+def test_parse_problems_are_fatal_and_nothing_is_written(repo):
+    res = run_import(FIX / "malformed", repo, today=TODAY)
+    assert res.fatal and not res.written
+    assert not (repo / "papers").exists()
+    report = coverage(res)
+    assert report["totals"]["unparsed"] == 6
+    assert report["lists"][LVLM_LIST]["unparsed"] == 3
+
+
+def test_unclassified_is_fatal_unless_allowed(repo):
+    (repo / "safetykb" / "importer" / "classify" / "fixture.yaml").unlink()  # classify data absent
+    res = run_import(FIX / "data", repo, today=TODAY)
+    assert res.fatal and not res.written
+    unclassified = {p.title for p in res.unclassified}
+    assert "Delta: Jailbreaking Without arXiv" in unclassified  # LVLM sections have no threats
+    assert "Mixed Bag: Attacks and Defenses for Alignment" in unclassified  # mixed section
+    assert "Trojan Words: Backdooring Language Models" not in unclassified
+    res = run_import(FIX / "data", repo, today=TODAY, allow_unclassified=True)
+    assert res.written
+    written = {yaml.safe_load(p.read_text(encoding="utf-8"))["title"] for p in (repo / "papers").rglob("*.yaml")}
+    assert not written & unclassified
+
+
+def test_bad_classification_data_is_fatal(repo):
+    (repo / "safetykb" / "importer" / "classify" / "bad.yaml").write_text(
+        "- title: X\n  list: awesome-lvlm-safety\n  atacks: [jailbreak]\n", encoding="utf-8"
+    )
+    res = run_import(FIX / "data", repo, today=TODAY)
+    assert res.fatal and any("atacks" in e for e in res.errors)
+
+
+def test_cli_bad_data_dir_exits_2_without_traceback(repo, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "import_awesome.py"), "--root", str(repo),
+         "--data", str(tmp_path / "nope")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_report_json(repo):
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "report.py"), "coverage", "--json", "--root", str(repo),
+         "--data", str(FIX / "data")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    data = json.loads(proc.stdout)
+    assert data["totals"]["entries"] == 18 and data["totals"]["papers"] == 12
+    assert data["totals"]["papers_in_both_lists"] == 4
+    assert not (repo / "papers").exists()
+
+
+def test_records_no_list_paper_matches_are_reported(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    stale = repo / "papers" / "2023" / "smith2023alphab.yaml"
+    data = _load(repo, "2023/smith2023alpha.yaml") | {"id": "smith2023alphab", "title": "Alpha, an older wording"}
+    data.pop("links", None)
+    stale.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    res = run_import(FIX / "data", repo, today=TODAY, dry_run=True)
+    assert [u.split(": ")[1].split()[0] for u in res.unmatched] == ["smith2023alphab"]
+    assert coverage(res)["totals"]["unmatched_records"] == 1
+    stale.unlink()
+    assert run_import(FIX / "data", repo, today=TODAY, dry_run=True).unmatched == []

@@ -1,0 +1,108 @@
+"""The bad-record corpus: one case per check of DESIGN section 3, each refused with file, line and message.
+
+Each folder in tests/bad_records/ holds files laid over a copy of the fixture
+knowledge base and `expected.txt`, the exact lines the validator must print.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, run_script
+
+CORPUS = REPO / "tests" / "bad_records"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def test_corpus_covers_every_check() -> None:
+    expected = {
+        "yaml-syntax", "python-tag", "several-documents", "alias-bomb", "empty-file", "unknown-key",
+        "wrong-type", "bad-enum", "id-mismatch", "unknown-reference", "wrong-kind-reference", "alias-reference",
+        "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
+        "bad-arxiv", "bad-doi", "year-folder", "defense-without-counters", "duplicate-id", "outside-year-folder",
+        "bad-date", "date-outside-year",
+    }
+    assert expected <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_case_is_refused_with_path_line_and_message(case: str, kb_copy: Path) -> None:
+    overlay = CORPUS / case
+    shutil.copytree(overlay, kb_copy, dirs_exist_ok=True)
+    (kb_copy / "expected.txt").unlink()
+    expected = (overlay / "expected.txt").read_text().splitlines()
+    assert expected, f"{case}: expected.txt is empty"
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    for line in expected:
+        assert line in lines, f"{case}: missing\n  {line}\nin\n" + result.stdout
+    body = lines[:-1]
+    assert body == sorted(body), "problems are sorted by path and position"
+    assert lines[-1].startswith(f"{len(body)} error"), lines[-1]
+
+
+def test_python_tag_is_never_executed(kb_copy: Path, tmp_path: Path) -> None:
+    marker = Path("/tmp/safetykb-pwned")
+    marker.unlink(missing_ok=True)
+    shutil.copytree(CORPUS / "python-tag", kb_copy, dirs_exist_ok=True)
+    result = run_script("validate.py", "--root", str(kb_copy), timeout=20)
+    assert result.returncode == 1
+    assert not marker.exists()
+
+
+def test_not_utf8_bytes_are_refused_with_their_line(kb_copy: Path) -> None:
+    path = kb_copy / "papers" / "2024" / "doe2024latin.yaml"
+    path.write_bytes(b"id: doe2024latin\ntitle: Caf\xe9 attacks\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert ("papers/2024/doe2024latin.yaml:2:11: bytes are not UTF-8 (0xe9 at byte 27); save the file as UTF-8"
+            in result.stdout.splitlines())
+
+
+def test_oversized_file_is_refused_without_parsing(kb_copy: Path) -> None:
+    path = kb_copy / "papers" / "2024" / "doe2024huge.yaml"
+    path.write_text("id: doe2024huge\nsummary: " + "x" * (3 * 1024 * 1024) + "\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert ("papers/2024/doe2024huge.yaml:1:1: file is 3,145,754 bytes; a record is capped at 256 KiB: "
+            "split or trim it") in result.stdout.splitlines()
+
+
+def test_every_problem_is_reported_not_the_first(kb_copy: Path) -> None:
+    for case in ("unknown-key", "unknown-reference", "bad-url", "tree-cycle"):
+        shutil.copytree(CORPUS / case, kb_copy, dirs_exist_ok=True)
+    (kb_copy / "expected.txt").unlink()
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "6 errors in 5 files"
+
+
+def test_paths_argument_limits_the_report(kb_copy: Path) -> None:
+    shutil.copytree(CORPUS / "unknown-reference", kb_copy, dirs_exist_ok=True)
+    shutil.copytree(CORPUS / "bad-url", kb_copy, dirs_exist_ok=True)
+    result = run_script("validate.py", "--root", ".", "papers/2024/doe2024url.yaml", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert "doe2024url.yaml" in result.stdout and "doe2024ref.yaml" not in result.stdout
+
+
+def test_clean_fixture_exits_zero() -> None:
+    result = run_script("validate.py", "--root", str(REPO / "tests" / "fixtures" / "kb"))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("ok: 21 records (8 papers, 4 models")
+
+
+def test_repository_records_are_clean() -> None:
+    result = run_script("validate.py")
+    assert result.returncode == 0, result.stdout
+
+
+def test_missing_path_and_wrong_root_exit_two(tmp_path: Path) -> None:
+    missing = run_script("validate.py", "no/such/file.yaml")
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    empty = run_script("validate.py", "--root", str(tmp_path))
+    assert empty.returncode == 2 and "holds no papers/ or taxonomy/" in empty.stderr
