@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_kb import built_site
+from tests.site_kb import built_site, has_real_kb
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,10 +23,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url() -> Iterator[str]:
-    """Base URL of the built fixture site, served by a thread on a free port."""
-    handler = functools.partial(_Quiet, directory=str(built_site("fixture")))
+def _serve(which: str) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built_site(which)))
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -34,6 +32,20 @@ def site_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url() -> Iterator[str]:
+    """Base URL of the built fixture site (fixture KB + FigStep + a hostile record), served on a free port."""
+    yield from _serve("fixture")
+
+
+@pytest.fixture(scope="session")
+def real_url() -> Iterator[str]:
+    """Base URL of the site built from the real knowledge base of this checkout."""
+    if not has_real_kb():
+        pytest.skip("the real knowledge base (papers/, taxonomy/) is not on this branch yet")
+    yield from _serve("real")
 
 
 @pytest.fixture(scope="session")

@@ -137,3 +137,24 @@ def test_hostile_record_shows_text_and_runs_nothing(page, site_url: str) -> None
     assert page.dialogs == []
     assert page.evaluate("document.querySelectorAll('img[src=x], svg[onload]').length") == 0
     assert not page.foreign
+
+
+def test_real_site_search_figstep_home_and_matrix(page, real_url: str) -> None:
+    page.goto(real_url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("a.kb-stat").count() == 6
+    search(page, "FigStep", "papers/gong2023figstep").click()
+    page.wait_for_url(re.compile(r".*/papers/gong2023figstep/.*"))
+    assert h1(page).startswith("FigStep")
+    assert page.locator("a.kb-chip[href$='attacks/jailbreak/']").count() >= 1
+    page.goto(real_url + "matrix/")
+    cell = page.locator("a.kb-cell[href='vlm/jailbreak/']")
+    attacks, defenses = (int(x) for x in cell.inner_text().replace("\u2009", "").split("/"))
+    cell.click()
+    page.wait_for_url(re.compile(r".*/matrix/vlm/jailbreak/$"))
+    assert page.locator(".kb-entries li").count() == attacks + defenses  # the attack list, then the defense list
+    page.goto(real_url + "explorer/?model=vlm&attack=jailbreak")
+    page.locator("#kb-explorer[data-ready=true]").wait_for()
+    assert page.locator("#kb-explorer tbody tr").count() > 0
+    assert not page.console_errors
+    assert not page.foreign
