@@ -441,3 +441,62 @@ def record(graph: Graph, node: str) -> dict[str, Any]:
     """A node's record with the field names of DESIGN section 2 (id first, no graph attributes)."""
     data = graph.nodes[node]
     return {"id": node, **{k: v for k, v in data.items() if k != "kind"}}
+
+
+# ---------------------------------------------------------------- added for the query tool (issue 5)
+
+
+def defense_papers(
+    graph: Graph, defense: str | None = None, attack: str | None = None, model: str | None = None
+) -> Answer:
+    """Defense papers, optionally of a defense type, countering an attack type, on a model family
+    (each expanded to its subtree). With only an attack (and model) this is `defenses_countering`."""
+    if attack and not defense:
+        return defenses_countering(graph, attack, model)
+    if defense:
+        defense_id = require(graph, defense, "defense")
+        found = papers_with(graph, "proposes", subtree(graph, defense_id))
+        words = [f"{_scope(graph, defense_id)} defenses"]
+    else:
+        found = papers_with(graph, "proposes", of_kind(graph, "defense"))
+        words = ["defenses"]
+    if attack:
+        attack_id = require(graph, attack, "attack")
+        found &= papers_with(graph, "counters", subtree(graph, attack_id))
+        words.append(f"countering {_scope(graph, attack_id)}")
+    if model:
+        model_id = require(graph, model, "model")
+        found &= papers_with(graph, "targets", subtree(graph, model_id))
+        words.append(f"on {_scope(graph, model_id)}")
+    return Answer(" ".join(words), newest_first(graph, found))
+
+
+def papers_on(
+    graph: Graph,
+    attack: str | None = None,
+    model: str | None = None,
+    defense: str | None = None,
+    resource: str | None = None,
+) -> Answer:
+    """Every paper about an attack type (proposing, countering or evaluating it), on a model family,
+    proposing a defense type, or introducing or using a dataset or benchmark; all given filters apply."""
+    found: set[str] = set(of_kind(graph, "paper"))
+    words = ["papers"]
+    if attack:
+        attack_id = require(graph, attack, "attack")
+        scope = subtree(graph, attack_id)
+        found &= set().union(*(papers_with(graph, r, scope) for r in ("proposes", "counters", "evaluates")))
+        words.append(f"about {_scope(graph, attack_id)}")
+    if defense:
+        defense_id = require(graph, defense, "defense")
+        found &= papers_with(graph, "proposes", subtree(graph, defense_id))
+        words.append(f"proposing {_scope(graph, defense_id)}")
+    if resource:
+        resource_id = require(graph, resource, "dataset", "benchmark")
+        found &= papers_with(graph, "introduces", [resource_id]) | papers_with(graph, "uses", [resource_id])
+        words.append(f"introducing or using {resource_id}")
+    if model:
+        model_id = require(graph, model, "model")
+        found &= papers_with(graph, "targets", subtree(graph, model_id))
+        words.append(f"on {_scope(graph, model_id)}")
+    return Answer(" ".join(words), newest_first(graph, found))
