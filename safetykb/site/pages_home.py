@@ -36,8 +36,8 @@ def home_page(index: SiteIndex, entries: Entries) -> str:
            "# Large-Model Safety Knowledge Base", "",
            "<p class=\"kb-lead\">A curated, cross-linked map of research on the safety of large models: which "
            "<b>attacks</b> exist, which <b>defenses</b> counter them, on which <b>model families</b>, measured by "
-           "which <b>benchmarks</b>, in which <b>papers</b>. Every entry is a YAML record checked against a schema; this site is "
-           "generated from them.</p>", "",
+           "which <b>benchmarks</b>, in which <b>papers</b>. Every entry is a YAML record checked against a "
+           "schema; this site is generated from them.</p>", "",
            f"[:material-table-search: Explore all papers]({rel(src, 'explorer.md')}){{ .md-button "
            f".md-button--primary }} [:material-grid: Model × attack matrix]({rel(src, 'matrix/index.md')})"
            f"{{ .md-button }} [:material-chart-bar: Statistics]({rel(src, 'statistics.md')}){{ .md-button }}", "",

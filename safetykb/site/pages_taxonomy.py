@@ -102,8 +102,8 @@ def model_page(index: SiteIndex, entries: Entries, grid: Matrix, node: str) -> s
     out += grouped(index, entries, src, attacks, "attacks", "attack", (("model", node), ("contribution", "attack"))) \
         or ["*None yet.*", ""]
     out += ["## Defenses", "", "Grouped by the attack type they counter.", ""]
-    out += grouped(index, entries, src, defenses, "counters", "attack", (("model", node), ("contribution", "defense"))) \
-        or ["*None yet.*", ""]
+    filters = (("model", node), ("contribution", "defense"))
+    out += grouped(index, entries, src, defenses, "counters", "attack", filters) or ["*None yet.*", ""]
     if others:
         out += ["## Benchmarks, evaluations and surveys", "", entries.listing(others[:GROUP_LIMIT], src)]
     resources = [r for r in index.of("benchmark") + index.of("dataset")
