@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 
+from ..records import publication_year
 from .index import SiteIndex
 from .text import esc, ext_link, rel
 
@@ -37,7 +38,7 @@ def venue_text(data: dict) -> str:
     venue = esc(data.get("venue") or "")
     if data.get("venue_note"):
         venue += f" ({esc(data['venue_note'])})"
-    year = data.get("year")
+    year = publication_year(data)
     return f"{venue} {year}" if venue and year else venue
 
 
