@@ -383,9 +383,12 @@ def gaps(graph: Graph) -> list[tuple[str, str, int]]:
     return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
 
 
-def related(graph: Graph, paper: str, limit: int | None = None) -> list[tuple[str, str]]:
+def related(graph: Graph, paper: str, limit: int | None = None,
+            per_reason: int | None = None) -> list[tuple[str, str]]:
     """(paper id, reason) for papers related to a paper: same attack on the same family, defenses
     that counter its attack, attacks its defense counters, the same benchmarks; nearest reason first.
+    `per_reason` caps each reason's share (newest first), so a short list still shows every kind of
+    relation: an attack page lists the defenses against it, not only more attacks.
 
     The candidate lists depend only on (relation, attack or resource, model families), so they are
     computed once per graph and shared by every paper: the site asks this for each of 10,000 papers."""
@@ -412,9 +415,13 @@ def related(graph: Graph, paper: str, limit: int | None = None) -> list[tuple[st
         return set(cache[key])
 
     def add(key: tuple, reason: str) -> bool:
+        taken = 0
         for other in ranked(key):
-            if other != paper:
-                reasons.setdefault(other, reason)
+            if per_reason is not None and taken >= per_reason:
+                break
+            if other != paper and other not in reasons:
+                reasons[other] = reason
+                taken += 1
                 if limit is not None and len(reasons) >= limit:
                     return True
         return False

@@ -9,7 +9,9 @@ from .entries import Entries, authors_text, paper_url, venue_text, when
 from .index import SiteIndex
 from .text import esc, ext_link, front_title
 
-RELATED_LIMIT = 12
+RELATED_LIMIT = 16
+#: At most this many papers per kind of relation, so defenses show up next to similar attacks.
+RELATED_PER_REASON = 6
 _FIELDS = (("models", "Model families"), ("attacks", "Proposes attacks"), ("defenses", "Proposes defenses"),
            ("counters", "Defends against"), ("evaluates", "Evaluates"), ("introduces", "Introduces"),
            ("uses", "Uses"))
@@ -84,7 +86,7 @@ def paper_page(index: SiteIndex, entries: Entries, paper: str, bibtex: str) -> s
     out += ["<div class=\"kb-facts\" markdown>", "", "| | |", "|---|---|", *(f"| **{k}** | {v} |" for k, v in rows),
             "", "</div>", ""]
     out += ["## BibTeX", "", code_block(bibtex, "bibtex")]
-    near = related(index.graph, paper, limit=RELATED_LIMIT)
+    near = related(index.graph, paper, limit=RELATED_LIMIT, per_reason=RELATED_PER_REASON)
     if near:
         out += ["## Related papers", "", "<div class=\"kb-related\" markdown>", "",
                 *(entries.brief(other, src, reason) for other, reason in near), "", "</div>", ""]
