@@ -16,6 +16,7 @@ from typing import Any
 
 from . import queries as q
 from .ask import Reply, gap_papers
+from .records import publication_year
 
 FORMATS: tuple[str, ...] = ("table", "md", "json", "bib", "ids")
 
@@ -221,7 +222,7 @@ def _md_entry(graph: Graph, reply: Reply, kind: str, node: str) -> str:
     authors = ", ".join(_text(a) for a in data.get("authors") or [])
     if authors:
         parts.append(f"{_md(authors)}.")
-    venue = f"{_venue(data)} {data.get('year', '')}".strip()
+    venue = f"{_venue(data)} {publication_year(data) or ''}".strip()
     if venue:
         parts.append(f"*{_md(venue)}*")
     parts.append(f"`{node}`")

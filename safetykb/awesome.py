@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from .queries import Graph, ancestors, newest_first, of_kind, record, tree_order
+from .records import publication_year
 
 #: Roles of a paper within a threat section, in order, with their headings.
 ROLES: tuple[tuple[str, str, str], ...] = (
@@ -71,7 +72,7 @@ def entry(paper: dict[str, Any]) -> str:
         head += f" [[code]({_url(code)})]"
     lines = [head, "  * " + escape(", ".join(paper.get("authors") or []))]
     venue = paper.get("venue")
-    year = str(paper.get("year", ""))[-2:]
+    year = str(publication_year(paper) or "")[-2:]
     label = f"{venue}'{year}" if venue else str(paper.get("year", ""))
     if paper.get("venue_note"):
         label += f" {paper['venue_note']}"

@@ -9,6 +9,8 @@ from typing import Any
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
+from .records import publication_year
+
 _SPECIAL = re.compile(r"([&%$#_])")
 _JOURNAL_WORDS = (
     "transactions",
@@ -53,7 +55,7 @@ def entry(record: dict[str, Any]) -> Entry:
     fields: list[Field] = [
         Field("title", "{" + _escape(record["title"]) + "}"),
         Field("author", " and ".join(_escape(a) for a in record.get("authors", []))),
-        Field("year", str(record["year"])),
+        Field("year", str(publication_year(record) or record["year"])),
     ]
     venue = record.get("venue")
     if kind == "inproceedings" and venue:

@@ -104,8 +104,15 @@ def require(graph: Graph, term: str, *kinds: str) -> str:
 
 def children(graph: Graph, node: str) -> list[str]:
     """Direct subtypes of a taxonomy node, by name."""
-    kids = [u for u, _v, rel in graph.in_edges(node, data="relation") if rel == "subtype_of"]
-    return sorted(kids, key=lambda n: graph.nodes[n].get("name", n).lower())
+    cached = graph.graph.get("_children")
+    if cached is None:  # one pass over the edges, not one scan of a node's (many) paper edges per call
+        found: dict[str, list[str]] = defaultdict(list)
+        for child, parent, rel in graph.edges(data="relation"):
+            if rel == "subtype_of":
+                found[parent].append(child)
+        cached = {p: sorted(k, key=lambda n: graph.nodes[n].get("name", n).lower()) for p, k in found.items()}
+        graph.graph["_children"] = cached
+    return list(cached.get(node, ()))
 
 
 def subtree(graph: Graph, node: str) -> set[str]:
@@ -376,36 +383,63 @@ def gaps(graph: Graph) -> list[tuple[str, str, int]]:
     return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
 
 
-def related(graph: Graph, paper: str, limit: int | None = None) -> list[tuple[str, str]]:
+def related(graph: Graph, paper: str, limit: int | None = None,
+            per_reason: int | None = None) -> list[tuple[str, str]]:
     """(paper id, reason) for papers related to a paper: same attack on the same family, defenses
-    that counter its attack, attacks its defense counters, the same benchmarks; nearest reason first."""
+    that counter its attack, attacks its defense counters, the same benchmarks; nearest reason first.
+    `per_reason` caps each reason's share (newest first), so a short list still shows every kind of
+    relation: an attack page lists the defenses against it, not only more attacks.
+
+    The candidate lists depend only on (relation, attack or resource, model families), so they are
+    computed once per graph and shared by every paper: the site asks this for each of 10,000 papers."""
     data = graph.nodes[paper]
-    models = set().union(*(subtree(graph, m) for m in data.get("models") or [])) if data.get("models") else set()
-    on_family = papers_with(graph, "targets", models)
+    family = tuple(sorted(data.get("models") or []))
+    cache: dict[tuple, list[str]] = graph.graph.setdefault("_related", {})
     reasons: dict[str, str] = {}
 
-    def add(ids: Iterable[str], reason: str) -> None:
-        for other in newest_first(graph, set(ids) - {paper}):
-            reasons.setdefault(other, reason)
+    def ranked(key: tuple) -> list[str]:
+        if key not in cache:
+            kind, relation, target = key[0], key[1], key[2]
+            if kind == "resource":
+                ids = papers_with(graph, "introduces", [target]) | papers_with(graph, "uses", [target])
+            else:
+                ids = papers_with(graph, relation, subtree(graph, target)) & on_family()
+            cache[key] = newest_first(graph, ids)
+        return cache[key]
 
+    def on_family() -> set[str]:
+        key = ("family", "", "", family)
+        if key not in cache:
+            models = set().union(*(subtree(graph, m) for m in family)) if family else set()
+            cache[key] = list(papers_with(graph, "targets", models))
+        return set(cache[key])
+
+    def add(key: tuple, reason: str) -> bool:
+        taken = 0
+        for other in ranked(key):
+            if per_reason is not None and taken >= per_reason:
+                break
+            if other != paper and other not in reasons:
+                reasons[other] = reason
+                taken += 1
+                if limit is not None and len(reasons) >= limit:
+                    return True
+        return False
+
+    steps: list[tuple[tuple, str]] = []
     for attack in data.get("attacks") or []:
-        scope = subtree(graph, attack)
-        add(papers_with(graph, "proposes", scope) & on_family, f"also a {attack} attack on this family")
-        add(papers_with(graph, "counters", scope) & on_family, f"defends against {attack} on this family")
+        steps.append((("attack", "proposes", attack, family), f"also a {attack} attack on this family"))
+        steps.append((("attack", "counters", attack, family), f"defends against {attack} on this family"))
     for attack in data.get("counters") or []:
-        scope = subtree(graph, attack)
-        add(papers_with(graph, "counters", scope) & on_family, f"also defends against {attack} on this family")
-        add(papers_with(graph, "proposes", scope) & on_family, f"a {attack} attack this defense counters")
+        steps.append((("attack", "counters", attack, family), f"also defends against {attack} on this family"))
+        steps.append((("attack", "proposes", attack, family), f"a {attack} attack this defense counters"))
     for attack in data.get("evaluates") or []:
-        add(
-            papers_with(graph, "evaluates", subtree(graph, attack)) & on_family,
-            f"also evaluates {attack} on this family",
-        )
+        steps.append((("attack", "evaluates", attack, family), f"also evaluates {attack} on this family"))
     for resource in [*(data.get("introduces") or []), *(data.get("uses") or [])]:
-        add(
-            papers_with(graph, "introduces", [resource]) | papers_with(graph, "uses", [resource]),
-            f"shares the {resource} benchmark",
-        )
+        steps.append((("resource", "", resource, ()), f"shares the {resource} benchmark"))
+    for key, reason in steps:
+        if add(key, reason):
+            break
     items = list(reasons.items())
     return items[:limit] if limit is not None else items
 

@@ -41,6 +41,12 @@ KIND_WORDS: dict[str, str] = {
 }
 
 
+def publication_year(record: Record) -> int | None:
+    """The year to cite: the venue edition's year (`venue_year`) if given, else `year`."""
+    value = record.get("venue_year") or record.get("year")
+    return value if isinstance(value, int) else None
+
+
 def ref_values(value: Any) -> list[str]:
     """The ids held by a reference field, whether it holds one id or a list."""
     if isinstance(value, str):

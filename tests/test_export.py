@@ -43,6 +43,15 @@ def test_bibtex_parses_with_record_ids_as_keys(fixture_graph) -> None:
     assert entries["chen2024bathe"].entry_type == "misc"
 
 
+def test_bibtex_cites_the_venue_year_not_the_preprint_year() -> None:
+    from safetykb.bibtex import entry
+
+    record = {"id": "gong2023figstep", "title": "FigStep", "authors": ["Yichen Gong"], "year": 2023,
+              "venue": "AAAI", "venue_year": 2025}
+    assert entry(record)["year"] == "2025"
+    assert entry({**record, "venue_year": None})["year"] == "2023"
+
+
 def test_csv_has_one_row_per_paper(fixture_graph) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(fixture_graph))))
     assert len(rows) == 8

@@ -101,3 +101,12 @@ def test_tree_helpers(fixture_graph) -> None:
     assert q.subtree(fixture_graph, "backdoor") == {"backdoor", "clean-label-backdoor"}
     assert q.ancestors(fixture_graph, "video-llm") == ["vlm"]
     assert q.children(fixture_graph, "vlm") == ["video-llm"]
+
+
+def test_related_per_reason_keeps_every_kind_of_relation(fixture_graph) -> None:
+    everything = q.related(fixture_graph, "zhang2024trojvlm")
+    assert q.related(fixture_graph, "zhang2024trojvlm", per_reason=1) == everything[:1]
+    lee = q.related(fixture_graph, "lee2023stealthy")
+    assert lee == []  # no other backdoor attack or defense on diffusion models in the fixture
+    ada = q.related(fixture_graph, "wang2024adashield", per_reason=1, limit=5)
+    assert ada == [("chen2024bathe", "also defends against jailbreak on this family")]

@@ -30,7 +30,7 @@ def test_lvlm_entries_field_by_field():
     assert a.code == "https://github.com/alice/alpha"
     assert a.authors == [Person("Alice", "Smith"), Person("Bob", "van der Berg"), Person("Chen", "Li")]
     assert a.affiliations == ["University of California, Berkeley", "Tsinghua University"]
-    assert (a.venue, a.venue_note) == ("NeurIPS", None)
+    assert (a.venue, a.venue_note, a.venue_year) == ("NeurIPS", None, 2023)
 
 
 def test_lvlm_split_bold_html_entity_and_version():
@@ -39,6 +39,7 @@ def test_lvlm_split_bold_html_entity_and_version():
     assert b.title == "Beta Jailbreak: Google's Model Under Attack"
     assert b.arxiv == "2306.00002"
     assert (b.venue, b.venue_note) == ("AAAI", "Oral")
+    assert (b.year, b.venue_year) == (2023, 2024), "first public year from the date; the venue's own year kept"
     assert b.code is None
     c = entries[2]  # **[2024.03.14**] and www.arxiv.org
     assert c.date == "2024-03-14" and c.arxiv == "2403.00003"

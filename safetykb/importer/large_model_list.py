@@ -127,6 +127,8 @@ def _build(
     entry.arxiv = arxiv_from_text(raw_venue)
     venue, note, warn = normalise_venue(raw_venue)
     entry.venue, entry.venue_note = venue, note
+    if venue and venue != "arXiv":
+        entry.venue_year = entry.year
     if warn:
         entry.warnings.append(f"line {venue_sub[0]}: {warn}")
     if entry.arxiv:

@@ -175,6 +175,8 @@ def _fill(entry: Entry, subs: list[tuple[int, str]], problems: list[Problem]) ->
         if vm:
             venue, note, warn = normalise_venue(vm.group("venue"))
             entry.venue = venue
+            if venue and venue != "arXiv":
+                entry.venue_year = 2000 + int(vm.group("yy"))
             extra = vm.group("note")
             if extra:
                 from safetykb.importer.venues import NOTES

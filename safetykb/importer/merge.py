@@ -48,6 +48,7 @@ class Paper:
     date: str | None = None
     venue: str | None = None
     venue_note: str | None = None
+    venue_year: int | None = None
     arxiv: str | None = None
     url: str | None = None
     code: str | None = None
@@ -276,7 +277,7 @@ def _combine(group: list[Entry]) -> Paper:
     published = [e for e in with_venue if e.venue != "arXiv"]
     chosen = (published or with_venue or [None])[0]
     if chosen is not None:
-        p.venue, p.venue_note = chosen.venue, chosen.venue_note
+        p.venue, p.venue_note, p.venue_year = chosen.venue, chosen.venue_note, chosen.venue_year
         if p.venue_note is None:
             notes = [e.venue_note for e in with_venue if e.venue == p.venue and e.venue_note]
             p.venue_note = notes[0] if notes else None

@@ -54,6 +54,7 @@ class Entry:
     date: str | None = None  # YYYY-MM-DD or YYYY-MM
     venue: str | None = None
     venue_note: str | None = None
+    venue_year: int | None = None  # year of the venue edition ('AAAI'25' -> 2025); None for arXiv
     arxiv: str | None = None  # bare id without version
     url: str | None = None  # non-arXiv link from the list
     code: str | None = None

@@ -111,6 +111,7 @@ def build_record(paper: Paper, verdict: Verdict, rid: str, added: str) -> dict[s
         "date": paper.date,
         "venue": paper.venue,
         "venue_note": paper.venue_note,
+        "venue_year": paper.venue_year if paper.venue_year != paper.year else None,
         "links": {k: links[k] for k in LINK_ORDER if links.get(k)},
         "models": verdict.models,
         "contribution": verdict.contribution,

@@ -1,0 +1,103 @@
+"""Awesome-list entries and taxonomy chips, the building blocks of every paper listing.
+
+An entry reads like a line of the best Awesome lists: date, title linked to the
+paper page, paper and code links, authors, venue, then small chips for the
+model families and threats. Entries depend only on the paper and on the
+folder of the page that lists it, so they are rendered once per folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..records import publication_year
+from .index import SiteIndex
+from .text import esc, ext_link, rel
+
+MAX_AUTHORS = 6
+_CHIP_CLASS = {"model": "kb-model", "attack": "kb-attack", "defense": "kb-defense",
+               "dataset": "kb-data", "benchmark": "kb-data"}
+
+
+def paper_url(links: dict[str, str]) -> str | None:
+    """Where the paper itself can be read: explicit URL, arXiv abstract, or DOI."""
+    if links.get("url"):
+        return links["url"]
+    if links.get("arxiv"):
+        return f"https://arxiv.org/abs/{links['arxiv']}"
+    if links.get("doi"):
+        return f"https://doi.org/{links['doi']}"
+    return None
+
+
+def when(data: dict) -> str:
+    return str(data.get("date") or data.get("year") or "")
+
+
+def venue_text(data: dict) -> str:
+    venue = esc(data.get("venue") or "")
+    if data.get("venue_note"):
+        venue += f" ({esc(data['venue_note'])})"
+    year = publication_year(data)
+    return f"{venue} {year}" if venue and year else venue
+
+
+def authors_text(authors: list[str], limit: int = MAX_AUTHORS) -> str:
+    shown = ", ".join(esc(a) for a in authors[:limit])
+    return shown + (" et al&#46;" if len(authors) > limit else "")
+
+
+class Entries:
+    """Renders entries and chips, caching each by the folder of the page that shows it."""
+
+    def __init__(self, index: SiteIndex) -> None:
+        self.index = index
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def chip(self, node: str, src: str, label: str | None = None) -> str:
+        kind = self.index.kind[node]
+        text = label if label is not None else esc(self.index.name(node))
+        # No icon per chip: thousands of inline SVGs made pages heavy; the chip's colour and dot show its kind.
+        return f"[{text}]({rel(src, self.index.page(node))}){{ .kb-chip .{_CHIP_CLASS[kind]} }}"
+
+    def chips(self, paper: str, src: str) -> str:
+        data = self.index.rec(paper)
+        nodes: list[str] = list(data.get("models") or [])
+        for field in ("attacks", "counters", "evaluates", "defenses"):
+            nodes.extend(n for n in data.get(field) or [] if n not in nodes)
+        return " ".join(self.chip(n, src) for n in nodes if n in self.index.kind)
+
+    def entry(self, paper: str, src: str) -> str:
+        """One Markdown list item for a paper, for a page at `src`."""
+        key = (paper, posixpath.dirname(src))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        data = self.index.rec(paper)
+        links = data.get("links") or {}
+        title = f"[{esc(data['title'])}]({rel(src, self.index.page(paper))})"
+        extra = []
+        if (url := paper_url(links)) and (link := ext_link("paper", url, "kb-link")):
+            extra.append(link)
+        if links.get("code") and (link := ext_link("code", links["code"], "kb-link .kb-code")):
+            extra.append(link)
+        method = f" <span class=\"kb-method\">{esc(data['method'])}</span>" if data.get("method") else ""
+        meta = " · ".join(p for p in (authors_text(data.get("authors") or []), f"*{venue_text(data)}*") if p.strip("*"))
+        line = (f"- <span class=\"kb-date\">{esc(when(data))}</span> **{title}**{method} {' '.join(extra)}"
+                f"<span class=\"kb-meta\">{meta}</span><span class=\"kb-chips\">{self.chips(paper, src)}</span>")
+        self._cache[key] = line
+        return line
+
+    def brief(self, paper: str, src: str, note: str = "") -> str:
+        """A one-line list item: date, linked title, venue and a note (for related papers)."""
+        data = self.index.rec(paper)
+        tail = f" <span class=\"kb-why\">{esc(note)}</span>" if note else ""
+        return (f"- <span class=\"kb-date\">{esc(when(data))}</span> [{esc(data['title'])}]"
+                f"({rel(src, self.index.page(paper))}) <span class=\"kb-venue\">{venue_text(data)}</span>{tail}")
+
+    def listing(self, papers: list[str], src: str) -> str:
+        """A block of entries (already ordered by the caller)."""
+        if not papers:
+            return "*None yet.*\n"
+        items = "\n".join(self.entry(p, src) for p in papers)
+        return f"<div class=\"kb-entries\" markdown>\n\n{items}\n\n</div>\n"

@@ -1,0 +1,62 @@
+"""Statistics: papers per year by model family, attack type and defense type, as charts and as tables.
+
+Every paper counts once per top-level node its field reaches (subtypes roll up
+to their top-level type), so the table rows add up per type, not per paper.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .index import SiteIndex
+from .svg import stacked_bars
+from .text import esc, rel
+
+STATS_PAGE = "statistics.md"
+#: (table id, paper field, taxonomy kind, heading)
+BREAKDOWNS = (("by-model", "models", "model", "By model family"),
+              ("by-attack", "attacks", "attack", "By attack type (attack papers)"),
+              ("by-defense", "defenses", "defense", "By defense type (defense papers)"))
+
+
+def per_year(index: SiteIndex, field: str, kind: str) -> dict[str, Counter[int]]:
+    """top-level node -> year -> number of papers whose `field` reaches it."""
+    counts: dict[str, Counter[int]] = defaultdict(Counter)
+    for paper in index.papers:
+        data = index.rec(paper)
+        roots = {index.root_of(n) for n in data.get(field) or [] if n in index.up}
+        for root in roots:
+            counts[root][int(data["year"])] += 1
+    return counts
+
+
+def statistics_page(index: SiteIndex) -> str:
+    src = STATS_PAGE
+    years = sorted({int(index.rec(p)["year"]) for p in index.papers})
+    out = ["# Statistics", "",
+           f"{len(index.papers)} papers from {years[0] if years else '–'} to {years[-1] if years else '–'}. "
+           "A paper counts once under each top-level type its record names (subtypes roll up).", ""]
+    for table_id, field, kind, heading in BREAKDOWNS:
+        counts = per_year(index, field, kind)
+        roots = [r for r in index.roots(kind) if r in counts]
+        out += [f"## {heading}", ""]
+        if not roots:
+            out += ["*No papers yet.*", ""]
+            continue
+        series = [(index.name(r), [counts[r][y] for y in years]) for r in roots]
+        out += [stacked_bars(heading, years, series), ""]
+        out += [f"??? info \"The numbers: {heading.lower()}\"", "",
+                f"    <div class=\"kb-table\" id=\"{table_id}\" markdown>", ""]
+        head = "| year | " + " | ".join(f"[{esc(index.name(r))}]({rel(src, index.page(r))})" for r in roots)
+        out += ["    " + head + " |", "    |---|" + "|".join("--:" for _ in roots) + "|"]
+        for year in years:
+            out.append(f"    | {year} | " + " | ".join(str(counts[r][year]) for r in roots) + " |")
+        out += ["    | **total** | " + " | ".join(f"**{sum(counts[r].values())}**" for r in roots) + " |", "",
+                "    </div>", ""]
+    venues = Counter(str(index.rec(p).get("venue") or "unknown") for p in index.papers)
+    contributions = Counter(c for p in index.papers for c in index.rec(p).get("contribution") or [])
+    out += ["## Venues and contributions", "", "<div class=\"grid\" markdown>", "",
+            "| venue | papers |", "|---|--:|", *(f"| {esc(v)} | {n} |" for v, n in venues.most_common(15)), "",
+            "| contribution | papers |", "|---|--:|", *(f"| {esc(c)} | {n} |" for c, n in contributions.most_common()),
+            "", "</div>", ""]
+    return "\n".join(out)

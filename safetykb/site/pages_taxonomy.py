@@ -1,0 +1,232 @@
+"""Pages of taxonomy nodes (model families, attack types, defense types) and of datasets and benchmarks.
+
+Each page gives the definition, aliases (so search finds a node by any name),
+parent and subtypes, what counters it or what it counters, and the papers
+grouped by model family or type, newest first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..queries import Matrix
+from .entries import Entries
+from .index import SiteIndex
+from .text import esc, ext_link, front_title, rel
+
+KIND_TITLE = {"model": "Model family", "attack": "Attack type", "defense": "Defense type",
+              "dataset": "Dataset", "benchmark": "Benchmark"}
+KIND_ICON = {"model": ":material-cube-outline:", "attack": ":material-sword:",
+             "defense": ":material-shield-half-full:", "dataset": ":material-database:",
+             "benchmark": ":material-scale-balance:"}
+GROUP_LIMIT = 25
+#: Explorer query parameter that filters by each kind.
+EXPLORE_KEY = {"model": "model", "attack": "attack", "defense": "defense"}
+
+
+def header(index: SiteIndex, node: str, entries: Entries) -> list[str]:
+    """Title, kind badge, definition, aliases, parent and subtypes."""
+    data = index.rec(node)
+    kind = index.kind[node]
+    src = index.page(node)
+    out = [front_title(esc(index.name(node))) + f"# {esc(index.name(node))}", "",
+           f"<span class=\"kb-kind\">{KIND_ICON[kind]} {KIND_TITLE[kind]}</span>"
+           f" <code class=\"kb-id\">{esc(node)}</code>", ""]
+    if data.get("description"):
+        out += ["!!! abstract \"Definition\"", "", f"    {esc(data['description'])}", ""]
+    facts: list[str] = []
+    if data.get("aliases"):
+        facts.append("**Also known as:** " + ", ".join(f"*{esc(a)}*" for a in data["aliases"]))
+    if data.get("phase"):
+        facts.append(f"**Lifecycle phase:** {esc(data['phase'])}")
+    if len(index.up.get(node, [])) > 1:
+        chain = " › ".join(entries.chip(n, src) for n in reversed(index.up[node][1:]))
+        facts.append(f"**Parent:** {chain}")
+    if index.kids.get(node):
+        facts.append("**Subtypes:** " + " ".join(entries.chip(k, src) for k in index.kids[node]))
+    out += [f"{f}  " for f in facts]
+    out.append("")
+    return out
+
+
+def grouped(index: SiteIndex, entries: Entries, src: str, papers: Iterable[str], field: str, kind: str,
+            explore: tuple[tuple[str, str], ...] = (), level: str = "###") -> list[str]:
+    """Papers grouped by the nodes in one of their fields (tree order), each group newest first. A long group
+    shows its newest GROUP_LIMIT papers and links to the explorer filtered to the whole group (`explore`
+    holds the filters of the page itself), which keeps pages light and the build linear."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:  # already newest first
+        for node in index.rec(paper).get(field) or []:
+            if node in index.kind:
+                groups[node].append(paper)
+    out: list[str] = []
+    for node in index.of(kind):
+        if node in groups:
+            shown = groups[node][:GROUP_LIMIT]
+            out += [f"{level} {esc(index.name(node))} <small>{len(groups[node])}</small>", "",
+                    entries.listing(shown, src)]
+            if len(groups[node]) > len(shown) and explore:
+                query = "&".join(f"{k}={v}" for k, v in (*explore, (EXPLORE_KEY[kind], node)))
+                out += [f"[See them all in the explorer :material-arrow-right:]"
+                        f"({rel(src, 'explorer.md')}?{query}){{ .kb-more-link }}", ""]
+    return out
+
+
+def counts_line(items: list[tuple[str, int]]) -> str:
+    return " ".join(f"<span class=\"kb-count\"><b>{n}</b> {label}</span>" for label, n in items)
+
+
+def model_page(index: SiteIndex, entries: Entries, grid: Matrix, node: str) -> str:
+    src = index.page(node)
+    papers = index.papers_under("targets", node)
+    attacks = [p for p in papers if index.rec(p).get("attacks")]
+    defenses = [p for p in papers if index.rec(p).get("counters") or index.rec(p).get("defenses")]
+    listed = set(attacks) | set(defenses)
+    others = [p for p in papers if p not in listed]
+    out = header(index, node, entries)
+    out += [counts_line([("papers", len(papers)), ("attack papers", len(attacks)),
+                         ("defense papers", len(defenses))]), ""]
+    rows = []
+    for attack, _depth in grid.attacks:
+        cell = grid.cell(node, attack)
+        if cell.attacks or cell.defenses:
+            gap = " :material-alert-circle:{ .kb-gap-icon title=\"no defense yet\" }" if cell.gap else ""
+            link = rel(src, f"matrix/{node}/{attack}.md")
+            rows.append(f"| {entries.chip(attack, src)} | [{len(cell.attacks)}]({link}) | "
+                        f"[{len(cell.defenses)}]({link}){gap} |")
+    if rows:
+        out += ["## Threats at a glance", "", "| attack type | attack papers | defense papers |",
+                "|---|--:|--:|", *rows, ""]
+    out += ["## Attacks", ""]
+    out += grouped(index, entries, src, attacks, "attacks", "attack", (("model", node), ("contribution", "attack"))) \
+        or ["*None yet.*", ""]
+    out += ["## Defenses", "", "Grouped by the attack type they counter.", ""]
+    filters = (("model", node), ("contribution", "defense"))
+    out += grouped(index, entries, src, defenses, "counters", "attack", filters) or ["*None yet.*", ""]
+    if others:
+        out += ["## Benchmarks, evaluations and surveys", "", entries.listing(others[:GROUP_LIMIT], src)]
+    resources = [r for r in index.of("benchmark") + index.of("dataset")
+                 if set(index.rec(r).get("models") or []) & set(index.subtree(node))]
+    if resources:
+        out += ["## Datasets and benchmarks", "", " ".join(entries.chip(r, src) for r in resources), ""]
+    return "\n".join(out)
+
+
+def attack_page(index: SiteIndex, entries: Entries, node: str) -> str:
+    src = index.page(node)
+    attacks = index.papers_under("proposes", node)
+    defenses = index.papers_under("counters", node)
+    evaluations = index.papers_under("evaluates", node)
+    out = header(index, node, entries)
+    out += [counts_line([("attack papers", len(attacks)), ("defense papers", len(defenses)),
+                         ("evaluations", len(evaluations))]), ""]
+    scope = set(index.subtree(node)) | set(index.up[node])
+    types = [d for d in index.of("defense") if set(index.rec(d).get("counters") or []) & scope]
+    if types:
+        out += ["## Defense types that counter it", "", " ".join(entries.chip(d, src) for d in types), ""]
+    out += ["## Attack papers", "", "Grouped by the model family they attack.", ""]
+    out += grouped(index, entries, src, attacks, "models", "model", (("attack", node), ("contribution", "attack"))) \
+        or ["*None yet.*", ""]
+    out += ["## Defense papers", "", "Grouped by the model family they protect.", ""]
+    out += grouped(index, entries, src, defenses, "models", "model", (("attack", node), ("contribution", "defense"))) \
+        or ["*None yet.*", ""]
+    resources = [r for r in index.of("benchmark") + index.of("dataset")
+                 if set(index.rec(r).get("evaluates") or []) & set(index.subtree(node))]
+    if resources or evaluations:
+        out += ["## Benchmarks and evaluations", ""]
+        if resources:
+            out += [" ".join(entries.chip(r, src) for r in resources), ""]
+        if evaluations:
+            out.append(entries.listing(evaluations[:GROUP_LIMIT], src))
+    return "\n".join(out)
+
+
+def defense_page(index: SiteIndex, entries: Entries, node: str) -> str:
+    src = index.page(node)
+    papers = index.papers_under("proposes", node)
+    out = header(index, node, entries)
+    counters = [a for a in index.rec(node).get("counters") or [] if a in index.kind]
+    if counters:
+        out += ["**Counters:** " + " ".join(entries.chip(a, src) for a in counters), ""]
+    out += [counts_line([("papers", len(papers))]), ""]
+    out += ["## Papers", "", "Grouped by the attack type they counter.", ""]
+    out += grouped(index, entries, src, papers, "counters", "attack", (("defense", node),)) or ["*None yet.*", ""]
+    return "\n".join(out)
+
+
+def resource_page(index: SiteIndex, entries: Entries, node: str) -> str:
+    src = index.page(node)
+    data = index.rec(node)
+    out = header(index, node, entries)
+    rows = []
+    for field in ("year", "modality", "size", "license"):
+        value = data.get(field)
+        if value not in (None, "", []):
+            shown = ", ".join(esc(v) for v in value) if isinstance(value, list) else esc(value)
+            rows.append(f"| {field.capitalize()} | {shown} |")
+    for field, value in (data.get("links") or {}).items():
+        rows.append(f"| {field.capitalize()} | {ext_link(esc(value), value)} |")
+    if data.get("models"):
+        rows.append("| Model families | " + " ".join(entries.chip(m, src) for m in data["models"]
+                                                 if m in index.kind) + " |")
+    if data.get("evaluates"):
+        rows.append("| Evaluates | " + " ".join(entries.chip(a, src) for a in data["evaluates"]
+                                            if a in index.kind) + " |")
+    if rows:
+        out += ["| | |", "|---|---|", *rows, ""]
+    intro = data.get("introduced_in")
+    if isinstance(intro, str) and intro in index.kind:
+        out += ["## Introduced in", "", entries.listing([intro], src)]
+    users = index.newest(set(index.direct.get(("uses", node), [])) | set(index.direct.get(("introduces", node), []))
+                         - {intro})
+    out += ["## Papers using it", "", entries.listing(users, src)]
+    return "\n".join(out)
+
+
+def tree_listing(index: SiteIndex, entries: Entries, kind: str, src: str, relation: str) -> str:
+    """A nested list of a taxonomy tree with paper counts."""
+    lines = []
+    for node, depth in index.trees[kind]:
+        count = len(index.papers_under(relation, node))
+        desc = index.rec(node).get("description")
+        tail = f" — {esc(desc)}" if desc else ""
+        lines.append(f"{'    ' * depth}- {entries.chip(node, src)} <small>{count} papers</small>{tail}")
+    return "\n".join(lines) + "\n"
+
+
+def kind_index(index: SiteIndex, entries: Entries, kind: str) -> str:
+    title = {"model": "Model families", "attack": "Attack types", "defense": "Defense types"}[kind]
+    relation = {"model": "targets", "attack": "proposes", "defense": "proposes"}[kind]
+    intro = {
+        "model": "The families of large models whose safety the papers study. Each page lists the attacks on "
+                 "the family and the defenses that protect it.",
+        "attack": "What goes wrong: the ways large models are attacked. Counts are attack papers, subtypes included.",
+        "defense": "What protects them: the kinds of defenses, and which attacks each counters. Counts are papers "
+                   "proposing the defense type.",
+    }[kind]
+    src = f"{kind}s/index.md"
+    return "\n".join([f"# {title}", "", intro, "", tree_listing(index, entries, kind, src, relation)])
+
+
+def resources_index(index: SiteIndex, entries: Entries) -> str:
+    src = "benchmarks/index.md"
+    out = ["# Benchmarks and datasets", "",
+           "Benchmarks and datasets that measure attacks and defenses, with the papers that introduce and use them.",
+           ""]
+    for kind, title in (("benchmark", "Benchmarks"), ("dataset", "Datasets")):
+        nodes = index.of(kind)
+        out += [f"## {title}", ""]
+        if not nodes:
+            out += ["*None yet.*", ""]
+            continue
+        out += ["| name | year | model families | evaluates | papers |", "|---|---|---|---|--:|"]
+        for node in nodes:
+            data = index.rec(node)
+            users = set(index.direct.get(("uses", node), [])) | set(index.direct.get(("introduces", node), []))
+            models = " ".join(entries.chip(m, src) for m in data.get("models") or [] if m in index.kind)
+            attacks = " ".join(entries.chip(a, src) for a in data.get("evaluates") or [] if a in index.kind)
+            out.append(f"| {entries.chip(node, src)} | {esc(data.get('year') or '')} | {models} | {attacks} "
+                       f"| {len(users)} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Write the generated site pages into a folder: `scripts/build_pages.py OUT [--root DIR] [--config FILE]`."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from safetykb.site.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

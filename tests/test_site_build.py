@@ -1,0 +1,252 @@
+"""End-to-end tests of the site: build it with mkdocs (fixture KB and real KB) and check its pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter, defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+import bibtexparser
+import networkx as nx
+import pytest
+
+from safetykb.graph import build_graph
+from safetykb.layout import PLURALS
+from safetykb.queries import matrix
+from safetykb.site import generate
+from safetykb.validation import load_kb
+from tests.site_kb import HOSTILE_TITLE, REPO, build, built_site, has_real_kb, make_kb, root_of
+
+KBS = ["fixture", pytest.param("real", marks=pytest.mark.skipif(
+    not has_real_kb(), reason="the real knowledge base (papers/, taxonomy/) is not on this branch yet"))]
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of chosen elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> Tags:
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def graph_of(which: str) -> nx.MultiDiGraph:
+    return build_graph(load_kb(root_of(which)))
+
+
+def page_dir(site: Path, kind: str, node: str) -> Path:
+    return site / PLURALS[kind] / node
+
+
+@pytest.mark.parametrize("which", KBS)
+def test_every_record_has_its_page(which: str) -> None:
+    site = built_site(which)
+    graph = graph_of(which)
+    missing = [n for n, kind in graph.nodes(data="kind") if not (page_dir(site, kind, n) / "index.html").is_file()]
+    assert not missing
+    for page in ("", "models", "attacks", "defenses", "benchmarks", "matrix", "statistics", "explorer",
+                 "downloads", "contribute"):
+        assert (site / page / "index.html").is_file(), page
+
+
+@pytest.mark.parametrize("which", KBS)
+def test_matrix_counts_equal_the_graph(which: str) -> None:
+    site = built_site(which)
+    grid = matrix(graph_of(which))
+    shown: dict[str, str] = {}
+    parser = Tags()
+    html = (site / "matrix" / "index.html").read_text(encoding="utf-8")
+    for href, text in re.findall(r'<a class="kb-cell[^"]*" href="([^"]+)"[^>]*>([^<]*)</a>', html):
+        shown[href] = text.replace("&thinsp;", "").replace("\u2009", "")
+    del parser
+    expected = {f"{m}/{a}/": f"{len(c.attacks)}/{len(c.defenses)}"
+                for (m, a), c in grid.cells.items() if c.attacks or c.defenses}
+    assert shown == expected
+    for (m, a), cell in grid.cells.items():
+        if not (cell.attacks or cell.defenses):
+            continue
+        listed = {h.split("/")[-2] for _t, attrs in parse(site / "matrix" / m / a / "index.html").tags
+                  if (h := attrs.get("href") or "").startswith("../../../papers/")}
+        assert listed == cell.attacks | cell.defenses, (m, a)
+    gaps = [(m, a) for (m, a), c in grid.cells.items() if c.gap]
+    assert html.count("kb-cell kb-gap") == len(gaps) + 1  # + the legend
+
+
+def _table(html: str, table_id: str) -> dict[str, dict[str, int]]:
+    """year -> column header -> number, from a statistics table."""
+    block = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", block, re.S)]
+    rows: dict[str, dict[str, int]] = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", block, re.S)[1:]:
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        rows[cells[0]] = {h: int(c) for h, c in zip(headers[1:], cells[1:], strict=True)}
+    return rows
+
+
+@pytest.mark.parametrize("which", KBS)
+def test_statistics_equal_the_records(which: str) -> None:
+    import html as htmllib
+
+    site = built_site(which)
+    kb = load_kb(root_of(which))
+    page = (site / "statistics" / "index.html").read_text(encoding="utf-8")
+    for table_id, field, kind in (("by-model", "models", "model"), ("by-attack", "attacks", "attack"),
+                                  ("by-defense", "defenses", "defense")):
+        nodes = kb.of(kind)
+
+        def root(node: str, nodes: dict = nodes) -> str:
+            while nodes[node].get("parent"):
+                node = nodes[node]["parent"]
+            return node
+
+        expected: dict[str, Counter[str]] = defaultdict(Counter)
+        for paper in kb.papers.values():
+            for top in {root(n) for n in paper.get(field) or []}:
+                expected[str(paper["year"])][htmllib.unescape(nodes[top].get("name", top))] += 1
+        if not expected:
+            continue
+        table = {year: {htmllib.unescape(k): v for k, v in row.items()} for year, row in _table(page, table_id).items()}
+        totals = table.pop("total")
+        for year, row in table.items():
+            assert {k: v for k, v in row.items() if v} == dict(expected.get(year, {})), (table_id, year)
+        assert set(table) == {str(p["year"]) for p in kb.papers.values()}
+        assert sum(totals.values()) == sum(sum(c.values()) for c in expected.values())
+
+
+@pytest.mark.parametrize("which", KBS)
+def test_downloads_parse_with_their_own_libraries(which: str) -> None:
+    site = built_site(which)
+    graph = graph_of(which)
+    papers = sorted(n for n, k in graph.nodes(data="kind") if k == "paper")
+    data = json.loads((site / "downloads" / "kb.json").read_text(encoding="utf-8"))
+    assert sorted(p["id"] for p in data["papers"]) == papers
+    assert data["schema_version"]
+    library = bibtexparser.parse_string((site / "downloads" / "papers.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    assert sorted(e.key for e in library.entries) == papers
+    read = nx.read_graphml(site / "downloads" / "graph.graphml")
+    assert set(read.nodes) == set(graph.nodes)
+    assert read.number_of_edges() == graph.number_of_edges()
+    for name in ("paper", "model", "attack", "defense", "dataset", "benchmark"):
+        json.loads((site / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    explorer = json.loads((site / "assets" / "safetykb" / "papers.json").read_text(encoding="utf-8"))
+    assert sorted(p["id"] for p in explorer["papers"]) == papers
+
+
+_EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+@pytest.mark.parametrize("which", KBS)
+def test_nothing_is_loaded_from_another_host(which: str) -> None:
+    site = built_site(which)
+    offenders = []
+    for path in site.rglob("*.html"):
+        for tag, attrs in parse(path).tags:
+            loads = (tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and attrs.get("src")) \
+                or (tag == "link" and attrs.get("href") and "stylesheet" in (attrs.get("rel") or "")
+                    or tag == "link" and attrs.get("rel") in ("preload", "preconnect", "icon", "dns-prefetch")
+                    and attrs.get("href"))
+            if isinstance(loads, str) and _EXTERNAL.match(loads):
+                offenders.append((str(path.relative_to(site)), tag, loads))
+    for path in site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", path.read_text(encoding="utf-8", errors="replace")):
+            if _EXTERNAL.match(url):
+                offenders.append((str(path.relative_to(site)), "css", url))
+    assert not offenders
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+
+
+def test_record_text_is_rendered_as_text() -> None:
+    site = built_site("fixture")
+    for path in [site / "papers" / "evil2024script" / "index.html", site / "index.html",
+                 site / "models" / "vlm" / "index.html", site / "matrix" / "vlm" / "jailbreak" / "index.html"]:
+        parsed = parse(path)
+        for tag, attrs in parsed.tags:
+            assert tag not in ("img", "svg") or "onerror" not in attrs and "onload" not in attrs, path
+            assert not any(k.startswith("on") for k in attrs), (path, tag, attrs)
+            href = (attrs.get("href") or "").lower()
+            assert not href.startswith("javascript:") or href == "javascript:void(0)", (path, tag, attrs)  # Material
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html, path
+    page = parse(site / "papers" / "evil2024script" / "index.html")
+    assert "<script>alert(1)</script> Hostile" in "".join(page.text)
+    assert HOSTILE_TITLE.split(" *")[0] in "".join(page.text)
+
+
+def test_search_index_has_titles_methods_authors_and_aliases() -> None:
+    site = built_site("fixture")
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    text_of: dict[str, str] = defaultdict(str)
+    for doc in docs:
+        text_of[doc["location"].split("#")[0]] += " " + doc.get("title", "") + " " + doc.get("text", "")
+    assert "FigStep" in text_of["papers/gong2023figstep/"]
+    assert "Yichen Gong" in text_of["papers/gong2023figstep/"]
+    assert "Typographic Visual Prompts" in text_of["papers/gong2023figstep/"]
+    assert "LVLM" in text_of["models/vlm/"] and "MLLM" in text_of["models/vlm/"]
+    assert "trojan" in text_of["attacks/backdoor/"]
+
+
+def test_paper_pages_stay_out_of_the_nav() -> None:
+    site = generate(graph_of("fixture"))
+    papers = {p for p in site.pages if p.startswith("papers/")}
+    assert papers and papers <= site.hidden
+    assert "papers/" not in json.dumps(site.nav)
+    html = (built_site("fixture") / "explorer" / "index.html").read_text(encoding="utf-8")
+    nav = html.split("md-nav--primary", 1)[1].split('class="md-content"', 1)[0]
+    assert "/papers/" not in nav
+
+
+def test_paper_page_has_bibtex_chips_links_and_related() -> None:
+    html = (built_site("fixture") / "papers" / "gong2023figstep" / "index.html").read_text(encoding="utf-8")
+    code = re.sub(r"<[^>]+>", "", html.split('id="bibtex"', 1)[1].split("</code>", 1)[0])
+    assert "@inproceedings{gong2023figstep," in code and "title = {{FigStep" in code
+    assert 'href="../../models/vlm/"' in html and 'href="../../attacks/jailbreak/"' in html
+    assert 'href="https://github.com/ThuCCSLab/FigStep"' in html
+    assert 'href="https://arxiv.org/abs/2311.05608"' in html
+    assert "Related papers" in html and "../wang2024adashield/" in html
+
+
+def test_invalid_records_stop_the_build_and_keep_the_previous_site(tmp_path: Path) -> None:
+    root = make_kb(tmp_path / "kb")
+    out = tmp_path / "site"
+    first = build(root, out)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = root / "papers" / "2024" / "chen2024bathe.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("counters: [jailbreak]", "counters: [jailbrake]"),
+                   encoding="utf-8")
+    second = build(root, out)
+    assert second.returncode != 0
+    assert "chen2024bathe.yaml:" in second.stderr and "jailbrake" in second.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_build_pages_writes_the_same_pages(tmp_path: Path) -> None:
+    from safetykb.site.cli import main
+
+    root = make_kb(tmp_path / "kb")
+    out = tmp_path / "pages"
+    assert main([str(out), "--root", str(root), "--config", str(tmp_path / "mkdocs.yml")]) == 0
+    site = generate(build_graph(load_kb(root)))
+    for path, content in site.pages.items():
+        assert (out / path).read_text(encoding="utf-8") == content
+    assert (out / "contribute.md").is_file() and (out / "downloads" / "kb.json").is_file()
+    assert main([str(REPO / "site_src")]) == 2
+    shutil.rmtree(out)
