@@ -10,7 +10,7 @@ The predicate is sound: when it says yes, jsonschema finds no error. It covers
 the keywords our schemas use, with jsonschema's meaning (types, enum of
 strings, pattern via re.search, lengths, uniqueItems, items, properties,
 additionalProperties, propertyNames, required, dependentRequired, minimum,
-maximum, local $ref); `oneOf` asks jsonschema itself for that subschema. A
+maximum, local $ref, and `oneOf` between branches of different types). A
 schema with any other assertion gets no predicate, and every record of that
 kind goes to jsonschema as before.
 """
@@ -21,8 +21,6 @@ import numbers
 import re
 from collections.abc import Callable
 from typing import Any
-
-from jsonschema import Draft202012Validator
 
 Predicate = Callable[[Any], bool]
 
@@ -91,8 +89,8 @@ class _Compiler:
         if "enum" in node:
             checks.append(_enum(node["enum"]))
         checks += [c for c in (_string(node), self._array(node), self._object(node), _number(node)) if c]
-        if "oneOf" in node:  # exact, by jsonschema itself: a branch passing by accident must not count
-            checks.append(Draft202012Validator({"$defs": self.root.get("$defs", {}), "oneOf": node["oneOf"]}).is_valid)
+        if "oneOf" in node:
+            checks.append(self._one_of(node["oneOf"]))
         return _every(checks)
 
     def _ref(self, ref: str) -> Predicate:
@@ -103,6 +101,16 @@ class _Compiler:
             target = self.compile(self.root["$defs"][ref.removeprefix("#/$defs/")])
             self.refs[ref] = target
         return self.refs[ref]
+
+    def _one_of(self, branches: list[Any]) -> Predicate:
+        """Branches that each demand a different JSON type never pass together, so one passing is enough."""
+        types = [b.get("type") if isinstance(b, dict) else None for b in branches]
+        if not all(isinstance(t, str) and t in _TYPES for t in types) or len(set(types)) < len(types) or (
+            {"integer", "number"} <= set(types)
+        ):
+            raise _Unsupported("oneOf")
+        checks = [self.compile(b) for b in branches]
+        return lambda v: any(check(v) for check in checks)
 
     def _array(self, node: dict[str, Any]) -> Predicate | None:
         if not {"minItems", "uniqueItems", "items"} & set(node):

@@ -6,14 +6,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .layout import KINDS, SCHEMA_DIR
 from .precheck import Predicate, compile_schema
 from .suggest import did_you_mean
+
+if TYPE_CHECKING:  # jsonschema is imported when a record needs it: most runs meet only valid records
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 Pointer = tuple[str | int, ...]
 
@@ -35,6 +36,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 
