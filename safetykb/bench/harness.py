@@ -123,6 +123,7 @@ class Bench:
 
         stages = self.best([self.python, "-m", "safetykb.bench.stages", str(root)], root)
         out.update(_stages(stages))
+        out["stages_peak_rss_mb"] = stages.peak_rss_mb  # the package alone: records, graph, pages
 
         validate = self.best([self.python, "scripts/validate.py", "--root", str(root), "-q"], root)
         out["validate_seconds"] = validate.seconds
