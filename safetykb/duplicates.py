@@ -100,9 +100,11 @@ class _Title:
     chars: int  # its characters as a multiset (see _char_multiset)
 
 
-#: Width of one character's field in _char_multiset.
-_FIELD = 64
-_FIELD_SHIFT = {c: i * _FIELD for i, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
+#: Width of one character's field in _char_multiset, in bytes, and the characters that have a field.
+_FIELD_BYTES = 8
+_FIELD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: A count in unary as one field: _UNARY[3] has its 3 lowest bits set.
+_UNARY = [((1 << n) - 1).to_bytes(_FIELD_BYTES, "little") for n in range(8 * _FIELD_BYTES + 1)]
 #: Stands for an unknown multiset: shares every character with any title.
 _ANY_CHARS = -1
 
@@ -110,16 +112,13 @@ _ANY_CHARS = -1
 def _char_multiset(norm: str) -> int:
     """A title's characters as one integer: each character owns a field holding its count in unary, so
     `(a & b).bit_count()` is the number of characters two titles share, which is what difflib's quick_ratio
-    counts. _ANY_CHARS for a character outside a-z0-9 or more than _FIELD of one (no shortcut then)."""
+    counts. _ANY_CHARS for a character outside a-z0-9 or more than 64 of one (no shortcut then)."""
     if not norm.isascii():  # a normalised ASCII title holds only a-z0-9
         return _ANY_CHARS
-    code = 0
-    for char, shift in _FIELD_SHIFT.items():
-        count = norm.count(char)
-        if count > _FIELD:
-            return _ANY_CHARS
-        code |= ((1 << count) - 1) << shift
-    return code
+    try:
+        return int.from_bytes(b"".join([_UNARY[norm.count(char)] for char in _FIELD_CHARS]), "little")
+    except IndexError:
+        return _ANY_CHARS
 
 
 class _Block:

@@ -196,6 +196,15 @@ def _stages(stages: Run) -> dict[str, Any]:
     return {**data, "package_seconds": overhead}
 
 
+def cpu_probe() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this CPU is right now (shared machines vary)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     try:
@@ -209,7 +218,7 @@ def machine() -> dict[str, Any]:
     with contextlib.suppress(ValueError, OSError):
         memory_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": memory_gb, "python": platform.python_version(),
-            "platform": platform.platform(), "loadavg_start": list(os.getloadavg())}
+            "platform": platform.platform(), "loadavg_start": list(os.getloadavg()), "cpu_probe_start": cpu_probe()}
 
 
 def summarise(results: dict[str, dict[str, Any]], sizes: tuple[int, int]) -> dict[str, Any]:
@@ -305,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {"real": bench.measure("real", None), "small": bench.measure("small", sizes[0]),
                    "large": bench.measure("large", sizes[1])}
         info["loadavg_end"] = list(os.getloadavg())
+        info["cpu_probe_end"] = cpu_probe()
         summary = summarise(results, sizes)  # type: ignore[arg-type]
         report = {**summary, "machine": info, "command": " ".join(["scripts/bench.py", *(argv or sys.argv[1:])]),
                   "results": results}
@@ -313,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(table(results, summary))
             print(f"\nmachine: {info['nproc']} cores, {info['cpu']}, {info['memory_gb']} GB, Python {info['python']}, "
-                  f"load {info['loadavg_start'][0]:.1f} -> {info['loadavg_end'][0]:.1f}")
+                  f"load {info['loadavg_start'][0]:.1f} -> {info['loadavg_end'][0]:.1f}, CPU probe "
+                  f"{info['cpu_probe_start']:.3f} -> {info['cpu_probe_end']:.3f} s")
         if args.keep:
             print(f"checkouts kept in {work}", file=sys.stderr)
         return 0 if summary["all_ok"] else 1
