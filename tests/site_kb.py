@@ -93,5 +93,3 @@ def root_of(which: str) -> Path:
     return _BUILT[which + ":root"]
 
 
-def has_real_kb() -> bool:
-    return (REPO / "taxonomy").is_dir() and (REPO / "papers").is_dir()

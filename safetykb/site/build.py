@@ -62,7 +62,7 @@ def navigation(index: SiteIndex) -> list[Any]:
 
 def generate(graph: Graph, directory_urls: bool = True) -> Site:
     """Every generated page and file of the site, from the graph."""
-    index = build_index(graph)
+    index = build_index(graph, directory_urls)
     entries = Entries(index)
     grid = matrix(graph)
     site = Site()

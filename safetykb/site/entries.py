@@ -3,16 +3,19 @@
 An entry reads like a line of the best Awesome lists: date, title linked to the
 paper page, paper and code links, authors, venue, then small chips for the
 model families and threats. Entries depend only on the paper and on the
-folder of the page that lists it, so they are rendered once per folder.
+depth of the page that lists it, so they are rendered once per depth.
+
+Entries, chips and listings are raw HTML (record text through `esc`, links to
+final URLs through `SiteIndex.href`): Markdown passes such blocks through
+untouched, where parsing thousands of inline links per build was most of its
+time. The tests check that every internal link lands on a built page.
 """
 
 from __future__ import annotations
 
-import posixpath
-
 from ..records import publication_year
 from .index import SiteIndex
-from .text import esc, ext_link, rel
+from .text import esc, ext_anchor
 
 MAX_AUTHORS = 6
 _CHIP_CLASS = {"model": "kb-model", "attack": "kb-attack", "defense": "kb-defense",
@@ -48,7 +51,7 @@ def authors_text(authors: list[str], limit: int = MAX_AUTHORS) -> str:
 
 
 class Entries:
-    """Renders entries and chips, caching each by the folder of the page that shows it."""
+    """Renders entries and chips, caching each by the depth of the page that shows it."""
 
     def __init__(self, index: SiteIndex) -> None:
         self.index = index
@@ -58,7 +61,7 @@ class Entries:
         kind = self.index.kind[node]
         text = label if label is not None else esc(self.index.name(node))
         # No icon per chip: thousands of inline SVGs made pages heavy; the chip's colour and dot show its kind.
-        return f"[{text}]({rel(src, self.index.page(node))}){{ .kb-chip .{_CHIP_CLASS[kind]} }}"
+        return f'<a class="kb-chip {_CHIP_CLASS[kind]}" href="{self.index.href(src, node)}">{text}</a>'
 
     def chips(self, paper: str, src: str) -> str:
         data = self.index.rec(paper)
@@ -68,36 +71,44 @@ class Entries:
         return " ".join(self.chip(n, src) for n in nodes if n in self.index.kind)
 
     def entry(self, paper: str, src: str) -> str:
-        """One Markdown list item for a paper, for a page at `src`."""
-        key = (paper, posixpath.dirname(src))
+        """One HTML list item for a paper, for a page at `src`."""
+        key = (paper, str(self.index.depth(src)))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         data = self.index.rec(paper)
         links = data.get("links") or {}
-        title = f"[{esc(data['title'])}]({rel(src, self.index.page(paper))})"
+        title = f'<a href="{self.index.href(src, paper)}">{esc(data["title"])}</a>'
         extra = []
-        if (url := paper_url(links)) and (link := ext_link("paper", url, "kb-link")):
+        if (url := paper_url(links)) and (link := ext_anchor("paper", url, "kb-link")):
             extra.append(link)
-        if links.get("code") and (link := ext_link("code", links["code"], "kb-link .kb-code")):
+        if links.get("code") and (link := ext_anchor("code", links["code"], "kb-link kb-code")):
             extra.append(link)
-        method = f" <span class=\"kb-method\">{esc(data['method'])}</span>" if data.get("method") else ""
-        meta = " · ".join(p for p in (authors_text(data.get("authors") or []), f"*{venue_text(data)}*") if p.strip("*"))
-        line = (f"- <span class=\"kb-date\">{esc(when(data))}</span> **{title}**{method} {' '.join(extra)}"
-                f"<span class=\"kb-meta\">{meta}</span><span class=\"kb-chips\">{self.chips(paper, src)}</span>")
+        method = f' <span class="kb-method">{esc(data["method"])}</span>' if data.get("method") else ""
+        venue = venue_text(data)
+        meta = " · ".join(p for p in (authors_text(data.get("authors") or []), f"<em>{venue}</em>" if venue else "")
+                          if p)
+        line = (f'<li><span class="kb-date">{esc(when(data))}</span> <strong>{title}</strong>{method} '
+                f'{" ".join(extra)}<span class="kb-meta">{meta}</span>'
+                f'<span class="kb-chips">{self.chips(paper, src)}</span></li>')
         self._cache[key] = line
         return line
 
     def brief(self, paper: str, src: str, note: str = "") -> str:
         """A one-line list item: date, linked title, venue and a note (for related papers)."""
         data = self.index.rec(paper)
-        tail = f" <span class=\"kb-why\">{esc(note)}</span>" if note else ""
-        return (f"- <span class=\"kb-date\">{esc(when(data))}</span> [{esc(data['title'])}]"
-                f"({rel(src, self.index.page(paper))}) <span class=\"kb-venue\">{venue_text(data)}</span>{tail}")
+        tail = f' <span class="kb-why">{esc(note)}</span>' if note else ""
+        return (f'<li><span class="kb-date">{esc(when(data))}</span> <a href="{self.index.href(src, paper)}">'
+                f'{esc(data["title"])}</a> <span class="kb-venue">{venue_text(data)}</span>{tail}</li>')
 
     def listing(self, papers: list[str], src: str) -> str:
         """A block of entries (already ordered by the caller)."""
         if not papers:
             return "*None yet.*\n"
         items = "\n".join(self.entry(p, src) for p in papers)
-        return f"<div class=\"kb-entries\" markdown>\n\n{items}\n\n</div>\n"
+        return f'<ul class="kb-entries">\n{items}\n</ul>\n'
+
+    def briefs(self, items: list[tuple[str, str]], src: str) -> str:
+        """A block of one-line items (paper, note), for related papers."""
+        lines = "\n".join(self.brief(paper, src, note) for paper, note in items)
+        return f'<ul class="kb-related">\n{lines}\n</ul>\n'

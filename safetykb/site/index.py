@@ -14,6 +14,7 @@ from typing import Any
 
 from ..layout import PLURALS, TREE_KINDS
 from ..queries import Graph, tree_order
+from .text import depth, href
 
 TAXONOMY_KINDS = ("model", "attack", "defense", "dataset", "benchmark")
 #: Paper relations a taxonomy node can be reached by.
@@ -31,6 +32,7 @@ class SiteIndex:
     """Precomputed views of the graph for page generation."""
 
     graph: Graph
+    directory_urls: bool = True
     kind: dict[str, str] = field(default_factory=dict)
     papers: list[str] = field(default_factory=list)  # newest first
     rank: dict[str, int] = field(default_factory=dict)  # position in `papers`
@@ -49,6 +51,13 @@ class SiteIndex:
 
     def page(self, node: str) -> str:
         return page_of(self.kind[node], node, bool(self.kids.get(node)))
+
+    def href(self, src: str, node: str) -> str:
+        """Relative URL of a record's page from the page at `src` (for raw HTML links)."""
+        return href(src, self.page(node), self.directory_urls)
+
+    def depth(self, src: str) -> int:
+        return depth(src, self.directory_urls)
 
     def of(self, kind: str) -> list[str]:
         """Nodes of a kind: trees in tree order, others by name."""
@@ -86,9 +95,9 @@ class SiteIndex:
         return sorted(set(ids), key=self.rank.__getitem__)
 
 
-def build_index(graph: Graph) -> SiteIndex:
+def build_index(graph: Graph, directory_urls: bool = True) -> SiteIndex:
     """One pass over nodes and edges."""
-    index = SiteIndex(graph)
+    index = SiteIndex(graph, directory_urls)
     dated: list[tuple[str, str]] = []
     for node, data in graph.nodes(data=True):
         kind = data["kind"]

@@ -7,7 +7,7 @@ import re
 from ..queries import related
 from .entries import Entries, authors_text, paper_url, venue_text, when
 from .index import SiteIndex
-from .text import esc, ext_link, front_title
+from .text import esc, ext_anchor, ext_link, front_title
 
 RELATED_LIMIT = 16
 #: At most this many papers per kind of relation, so defenses show up next to similar attacks.
@@ -47,7 +47,7 @@ def paper_page(index: SiteIndex, entries: Entries, paper: str, bibtex: str) -> s
     badge = f" <span class=\"kb-method\">{esc(data['method'])}</span>" if data.get("method") else ""
     out += [f"<span class=\"kb-kind\">:material-file-document-outline: Paper</span> "
             f"<code class=\"kb-id\">{esc(paper)}</code>{badge}", ""]
-    out += [f"<div class=\"kb-chips\" markdown>{entries.chips(paper, src)}</div>", ""]
+    out += [f'<div class="kb-chips">{entries.chips(paper, src)}</div>', ""]
     buttons = []
     if (url := paper_url(links)) and (link := ext_link(":material-file-document-outline: Read the paper", url,
                                                        "md-button .md-button--primary")):
@@ -73,9 +73,9 @@ def paper_page(index: SiteIndex, entries: Entries, paper: str, bibtex: str) -> s
     if data.get("threat_model"):
         rows.append(("Threat model", esc(data["threat_model"])))
     if links.get("arxiv"):
-        rows.append(("arXiv", ext_link(esc(links["arxiv"]), f"https://arxiv.org/abs/{links['arxiv']}")))
+        rows.append(("arXiv", ext_anchor(esc(links["arxiv"]), f"https://arxiv.org/abs/{links['arxiv']}")))
     if links.get("doi"):
-        rows.append(("DOI", ext_link(esc(links["doi"]), f"https://doi.org/{links['doi']}")))
+        rows.append(("DOI", ext_anchor(esc(links["doi"]), f"https://doi.org/{links['doi']}")))
     if data.get("affiliations"):
         rows.append(("Affiliations", "; ".join(esc(a) for a in data["affiliations"])))
     for survey, labels in (data.get("filed_under") or {}).items():
@@ -83,11 +83,10 @@ def paper_page(index: SiteIndex, entries: Entries, paper: str, bibtex: str) -> s
     status = "reviewed by a curator" if data.get("status") == "reviewed" else "classified automatically"
     rows.append(("Record", f"{status}; added {esc(data.get('added') or '')}; from "
                  + ", ".join(esc(s) for s in data.get("sources") or [])))
-    out += ["<div class=\"kb-facts\" markdown>", "", "| | |", "|---|---|", *(f"| **{k}** | {v} |" for k, v in rows),
-            "", "</div>", ""]
+    out += ['<div class="kb-facts"><table>', *(f"<tr><td><strong>{k}</strong></td><td>{v}</td></tr>" for k, v in rows),
+            "</table></div>", ""]
     out += ["## BibTeX", "", code_block(bibtex, "bibtex")]
     near = related(index.graph, paper, limit=RELATED_LIMIT, per_reason=RELATED_PER_REASON)
     if near:
-        out += ["## Related papers", "", "<div class=\"kb-related\" markdown>", "",
-                *(entries.brief(other, src, reason) for other, reason in near), "", "</div>", ""]
+        out += ["## Related papers", "", entries.briefs(near, src)]
     return "\n".join(out)

@@ -59,6 +59,37 @@ def ext_link(label: str, url: object, css: str = "") -> str:
     return f"[{label}]({safe}){attrs}"
 
 
+def ext_anchor(label: str, url: object, css: str = "") -> str:
+    """An HTML link to an external http(s) URL (label already escaped), or the escaped URL as text."""
+    safe = safe_url(url)
+    if safe is None:
+        return esc(url) if url else ""
+    klass = f' class="{css}"' if css else ""
+    return f'<a{klass} href="{safe}">{label}</a>'
+
+
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """The URL mkdocs gives a generated .md page: 'papers/x.md' -> 'papers/x/' (or 'papers/x.html')."""
+    stem = page[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        folder = stem[: -len("index")]
+        return folder if directory_urls else f"{stem}.html"
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def depth(src: str, directory_urls: bool = True) -> int:
+    """How many folders deep the page built from `src` is served ('papers/x/' is 2, the home page 0)."""
+    return page_url(src, directory_urls).count("/")
+
+
+def href(src: str, dest: str, directory_urls: bool = True) -> str:
+    """Relative URL from the page built from `src` to the page built from `dest`, for raw HTML links.
+
+    Entries and chips are raw HTML (Markdown's inline pass over thousands of links was most of the
+    build), so they link to final URLs; tests check that every such link lands on a built page."""
+    return ("../" * depth(src, directory_urls) + page_url(dest, directory_urls)) or "./"
+
+
 def rel(src: str, dest: str) -> str:
     """Relative link from one generated .md page to another, for Markdown links mkdocs resolves."""
     return _relpath(dest, posixpath.dirname(src) or ".")
