@@ -1,7 +1,7 @@
 """Bibliographic facts about one paper, whatever they were read from (arXiv, Crossref, BibTeX).
 
-`Metadata` is the common shape the drafting step consumes; `Person` keeps the
-family name apart so the id rule can use it; `clean_text` turns titles with
+`Metadata` is the common shape the drafting step consumes (authors are
+`safetykb.people.Person`, family name apart for the id rule); `clean_text` turns titles with
 markup, entities and stray whitespace into plain text.
 """
 
@@ -11,20 +11,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from ..people import Person, split_given_family
+
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>")
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos", "ter", "zu"}
-
-
-@dataclass(frozen=True)
-class Person:
-    """An author: given names and family name (family may be the only part)."""
-
-    given: str
-    family: str
-
-    def display(self) -> str:
-        """'Given Family', the record form."""
-        return f"{self.given} {self.family}".strip()
 
 
 @dataclass
@@ -54,13 +43,5 @@ def clean_text(text: str, markup: bool = False) -> str:
 
 
 def split_name(name: str) -> Person:
-    """'Given Family' -> Person; lowercase particles (van, de, ...) join the family name."""
-    parts = clean_text(name).split()
-    if not parts:
-        return Person("", "")
-    if len(parts) == 1:
-        return Person("", parts[0])
-    i = len(parts) - 1
-    while i > 1 and parts[i - 1] in _PARTICLES:
-        i -= 1
-    return Person(" ".join(parts[:i]), " ".join(parts[i:]))
+    """'Given Family' -> Person, after markup and spacing are cleaned (see safetykb.people)."""
+    return split_given_family(clean_text(name))

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Person:
-    """An author: given names and family name (family may be the only part)."""
-
-    given: str
-    family: str
-
-    def display(self) -> str:
-        """'Given Family', the record form."""
-        return f"{self.given} {self.family}".strip()
+from safetykb.people import Person
 
 
 @dataclass

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import re
 
-from safetykb.importer.model import Person
 from safetykb.importer.text import unescape
+from safetykb.people import Person, split_given_family
 
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le", "du", "dos", "ter"}
 _OTHERS = re.compile(
     r"(?:,\s*)?(?:\*\*\s*(?:and\s+)?(?:others|et\s+al\.?)\s*\*\*|\*\s*et\s+al\.?\s*\*|\bet\s+al\.?|\band\s+others\b)",
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s*,?\s*\*\*\s*and\s*\*\*\s*|\s+and\s+", re.IGNORECASE)
-
-
-def split_given_family(name: str) -> Person:
-    """'Given Family' (LVLM list) -> Person; lowercase particles join the family name."""
-    parts = name.split()
-    if len(parts) == 1:
-        return Person("", parts[0])
-    i = len(parts) - 1
-    while i > 1 and parts[i - 1].lower() in _PARTICLES and parts[i - 1][0].islower():
-        i -= 1
-    return Person(" ".join(parts[:i]), " ".join(parts[i:]))
 
 
 def parse_given_family_list(text: str) -> list[Person]:
