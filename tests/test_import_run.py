@@ -187,3 +187,32 @@ def test_records_no_list_paper_matches_are_reported(repo):
     assert coverage(res)["totals"]["unmatched_records"] == 1
     stale.unlink()
     assert run_import(FIX / "data", repo, today=TODAY, dry_run=True).unmatched == []
+
+
+def test_corrections_replace_cut_off_authors(tmp_path: Path) -> None:
+    from safetykb.importer.model import Entry
+    from safetykb.importer.pipeline import apply_corrections
+    from safetykb.people import Person
+
+    fixes = tmp_path / "corrections.yaml"
+    fixes.write_text("- title: Red-teaming the Stable Diffusion safety filter\n"
+                     "  authors: [Javier Rando, Florian Tramèr]\n", encoding="utf-8")
+    cut = Entry(list="l", path="README.md", line=7, title="Red-teaming the stable diffusion safety filter.",
+                authors=[Person("Javier", "Rando"), Person("", "Tramè")],
+                warnings=["line 8: author 'Tramè' has no given name"])
+    other = Entry(list="l", path="README.md", line=9, title="Another paper", authors=[Person("A", "B")])
+    notes = apply_corrections([cut, other], fixes)
+    assert cut.authors == [Person("Javier", "Rando"), Person("Florian", "Tramèr")] and cut.warnings == []
+    assert other.authors == [Person("A", "B")]
+    assert notes == ["README.md:7: authors corrected from corrections.yaml"]
+
+
+def test_shipped_corrections_name_real_list_entries() -> None:
+    from safetykb.importer.pipeline import CORRECTIONS
+    from safetykb.importer.text import title_key
+    from tests.helpers import shared_data
+
+    text = title_key(" ".join(p.read_text(encoding="utf-8") for p in shared_data().glob("*/README.md")))
+    for item in yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8")):
+        assert item["authors"] and all(" " in a for a in item["authors"]), item
+        assert title_key(item["title"]) in text, item["title"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import html
 import json
-import os
 import re
 import unicodedata
 from functools import cache
@@ -21,6 +20,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+
+from tests.helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY = REPO / "taxonomy"
@@ -138,18 +139,6 @@ def sections() -> dict:
 def schema(kind: str) -> jsonschema.Draft202012Validator:
     data = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(data)
-
-
-def shared_data() -> Path:
-    candidates = []
-    if os.environ.get("SAFETYKB_SHARED"):
-        candidates.append(Path(os.environ["SAFETYKB_SHARED"]) / "data")
-    candidates += [REPO.parent / "shared" / "data", Path("/work/shared/data")]
-    for c in candidates:
-        if (c / LMS / "README.md").is_file() and (c / LVLM / "README.md").is_file():
-            return c
-    pytest.fail(f"seed lists not found in any of {[str(c) for c in candidates]}: put shared/ beside the clone "
-                "or set SAFETYKB_SHARED")
 
 
 def readme(name: str) -> str:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from safetykb.importer import LARGE_MODEL_LIST, LISTS, LVLM_LIST, large_model_list, lvlm_list
 from safetykb.importer.classification import (
     Rules,
@@ -25,7 +27,9 @@ from safetykb.importer.classification import (
 )
 from safetykb.importer.merge import MergeResult, Paper, merge
 from safetykb.importer.model import Entry, Problem
+from safetykb.importer.text import title_key
 from safetykb.importer.writer import Existing, Planned, apply, load_existing, plan
+from safetykb.people import split_given_family
 
 LIST_FILES = {
     LVLM_LIST: (Path("awesome-lvlm-safety") / "README.md", lvlm_list.parse),
@@ -57,6 +61,24 @@ class ImportResult:
     @property
     def fatal(self) -> bool:
         return bool(self.problems or self.errors or (self.unclassified and not self.allow_unclassified))
+
+
+CORRECTIONS = Path(__file__).resolve().parent / "corrections.yaml"
+
+
+def apply_corrections(entries: list[Entry], path: Path = CORRECTIONS) -> list[str]:
+    """Replace facts the lists cut off (see corrections.yaml); returns one note per corrected entry."""
+    if not path.is_file():
+        return []
+    fixes = {title_key(item["title"]): item for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []}
+    notes = []
+    for entry in entries:
+        fix = fixes.get(title_key(entry.title))
+        if fix and "authors" in fix:
+            entry.authors = [split_given_family(name) for name in fix["authors"]]
+            entry.warnings = [w for w in entry.warnings if "author" not in w]
+            notes.append(f"{entry.where}: authors corrected from {path.name}")
+    return notes
 
 
 def read_lists(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
@@ -91,6 +113,7 @@ def run_import(
     res = ImportResult(dry_run=dry_run, allow_unclassified=allow_unclassified)
     today = today or dt.date.today().isoformat()
     res.entries, res.problems = read_lists(data_dir)
+    res.warnings.extend(apply_corrections(res.entries))
     for e in res.entries:
         for w in e.warnings:
             m = re.match(r"line (\d+): (.*)", w)
