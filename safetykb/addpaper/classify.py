@@ -15,17 +15,12 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from ..queries import Graph, UnknownTerm, require, tree_order
+from ..records import REFERENCES
 from ..schema import schema
 
-#: List fields of the classification and the record kinds their terms name.
+#: List fields of the classification and the record kinds their terms name (the paper's references).
 LIST_FIELDS: dict[str, tuple[str, ...]] = {
-    "models": ("model",),
-    "attacks": ("attack",),
-    "defenses": ("defense",),
-    "counters": ("attack",),
-    "evaluates": ("attack",),
-    "introduces": ("dataset", "benchmark"),
-    "uses": ("dataset", "benchmark"),
+    field: kinds for field, kinds in REFERENCES["paper"].items() if field != "not_duplicate_of"
 }
 
 FLAG_HELP: dict[str, str] = {
