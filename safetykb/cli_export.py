@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .export import EXPORTERS, write_atomic
+from .export import EXPORTERS
+from .fileio import write_atomic
 from .graph import build_graph
 from .layout import repo_root
 from .problems import format_report

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -101,11 +100,3 @@ EXPORTERS: dict[str, Callable[[Graph], str]] = {
     "csv": to_csv,
     "awesome": to_awesome,
 }
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary sibling and a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -6,6 +6,8 @@ import html
 import re
 import unicodedata
 
+from safetykb.duplicates import normalise_title
+
 # LaTeX accent commands -> Unicode combining marks.
 _ACCENTS = {
     "`": "\u0300",
@@ -89,9 +91,9 @@ def norm_title(title: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """Exact-match key: the normalised title without spaces ("Vision Language" ==
-    "Vision-Language")."""
-    return norm_title(title).replace(" ", "")
+    """Exact-match key: the validator's duplicate key (safetykb.duplicates.normalise_title) of the
+    title with LaTeX escapes resolved, so the importer merges exactly what validation calls the same."""
+    return normalise_title(unescape(title))
 
 
 def ascii_slug(text: str) -> str:

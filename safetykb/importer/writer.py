@@ -9,15 +9,14 @@ written; each file is written to a temporary file and renamed into place.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from safetykb.fileio import write_atomic
 from safetykb.ids import base_id, unique_id
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
@@ -192,21 +191,9 @@ def plan(
     return plans, errors
 
 
-def atomic_write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def apply(plans: list[Planned]) -> None:
     for item in plans:
         if item.action in ("create", "update"):
-            atomic_write(item.path, item.content)
+            write_atomic(item.path, item.content)
             if item.old_path is not None and item.old_path.exists():
                 item.old_path.unlink()
