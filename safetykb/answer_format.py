@@ -142,6 +142,15 @@ def _paper_rows(graph: Graph, ids: list[str], width: int) -> list[str]:
     return rows
 
 
+def _relations(data: dict[str, Any]) -> list[str]:
+    """What a taxonomy node or resource relates to: 'counters x', 'evaluates y', 'on z'."""
+    extra = []
+    for field, word in (("counters", "counters"), ("evaluates", "evaluates"), ("models", "on")):
+        if data.get(field):
+            extra.append(f"{word} " + ", ".join(data[field]))
+    return extra
+
+
 def _node_rows(graph: Graph, ids: list[str], width: int) -> list[str]:
     """Defense types, datasets or benchmarks: id, name and what they relate to."""
     id_w = min(max(len(i) for i in ids), 26)
@@ -149,13 +158,7 @@ def _node_rows(graph: Graph, ids: list[str], width: int) -> list[str]:
     for node in ids:
         data = graph.nodes[node]
         name = _text(data.get("name"))
-        extra = []
-        if data.get("counters"):
-            extra.append("counters " + ", ".join(data["counters"]))
-        if data.get("evaluates"):
-            extra.append("evaluates " + ", ".join(data["evaluates"]))
-        if data.get("models"):
-            extra.append("on " + ", ".join(data["models"]))
+        extra = _relations(data)
         if data.get("year"):
             extra.append(str(data["year"]))
         line = f"  {node:<{id_w}}  {name}" + (f"  [{'; '.join(extra)}]" if extra else "")
@@ -205,13 +208,7 @@ def _md_entry(graph: Graph, reply: Reply, kind: str, node: str) -> str:
     if kind != "paper":
         url = (data.get("links") or {}).get("url")
         name = f"[{_md(data.get('name', node))}]({url})" if url else _md(data.get("name", node))
-        extra = []
-        if data.get("counters"):
-            extra.append("counters " + ", ".join(data["counters"]))
-        if data.get("evaluates"):
-            extra.append("evaluates " + ", ".join(data["evaluates"]))
-        if data.get("models"):
-            extra.append("on " + ", ".join(data["models"]))
+        extra = _relations(data)
         return f"- **{name}** (`{node}`)" + (f": {_md('; '.join(extra))}" if extra else "")
     url = paper_url(data)
     title = _md(data.get("title", node))
