@@ -46,21 +46,16 @@ def test_bench_reports_every_figure(report: dict) -> None:
         assert isinstance(report[key], int | float) and report[key] > 0, (key, report[key])
     assert report["all_ok"] is True
     assert report["sizes"] == {"1k": 80, "10k": 150}
-    has_query = (ROOT / "scripts" / "query.py").is_file()
     for key in ("query_seconds_real", "query_seconds_10k", "query_cold_seconds_real", "query_cold_seconds_10k"):
-        assert (report[key] is not None) == has_query, key
-        assert report[key] is None or report[key] > 0
-    assert report["query_budget_basis"] in ((None,) if not has_query else ("warm", "cold"))
+        assert isinstance(report[key], int | float) and report[key] > 0, (key, report[key])
+    assert report["query_budget_basis"] in ("warm", "cold")
     if report["query_budget_basis"] == "warm":
         assert report["query_warm_seconds_10k"] > 0 and report["query_after_change_seconds_10k"] > 0
-    if report["site_pages"]:
-        assert 0 < report["overhead_fraction"] <= 1
-        assert report["scaling_ratio"] > 0
-    else:
-        assert report["overhead_fraction"] is None and report["scaling_ratio"] is None
-    for row in report["budgets"].values():
-        assert row["met"] in (True, False, None)
-
+    assert report["site_pages"] is True
+    assert 0 < report["overhead_fraction"] <= 1
+    assert report["scaling_ratio"] > 0
+    # Whether each budget is met is the benchmark's verdict, not the test's: only that it gave one.
+    assert report["budgets"] and all(isinstance(row["met"], bool) for row in report["budgets"].values())
 
 def test_bench_measures_each_knowledge_base(report: dict) -> None:
     results = report["results"]
