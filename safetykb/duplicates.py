@@ -267,9 +267,9 @@ class PaperIndex:
         return "^" + norm[:_BLOCK], "$" + norm[-_BLOCK:]
 
 
-def find_duplicates(papers: Iterable[tuple[str, dict[str, Any]]]) -> list[Duplicate]:
-    """Each paper that repeats an earlier one (papers in the order given)."""
-    index = PaperIndex()
+def find_duplicates(papers: Iterable[tuple[str, dict[str, Any]]], index: PaperIndex | None = None) -> list[Duplicate]:
+    """Each paper that repeats an earlier one (papers in the order given), using `index` if given."""
+    index = index if index is not None else PaperIndex()
     found: list[Duplicate] = []
     for paper_id, record in papers:
         dup = index.find(record, paper_id)

@@ -124,13 +124,7 @@ def _plain_find(papers: list[tuple[str, dict]]) -> list:
     """find_duplicates with every lookup answered by the plain scan of the blocks."""
     index = PaperIndex()
     index._id_added_twice = True  # forces _scan_near, the reference behaviour
-    found = []
-    for paper_id, record in papers:
-        dup = index.find(record, paper_id)
-        if dup:
-            found.append(dup)
-        index.add(paper_id, record)
-    return found
+    return find_duplicates(papers, index)
 
 
 def test_near_duplicate_search_matches_plain_scan() -> None:
