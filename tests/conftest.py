@@ -25,7 +25,7 @@ def kb_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_graph():
-    from safetykb.graph import build_graph
-    from safetykb.validation import load_kb
+    from safetykb.core.graph import build_graph
+    from safetykb.core.validation import load_kb
 
     return build_graph(load_kb(FIXTURE_KB))

@@ -20,8 +20,8 @@ import yaml
 
 from safetykb.addpaper.cli import main
 from safetykb.addpaper.draft import EDITOR_HINT
-from safetykb.schema import field_names
-from safetykb.validation import load_and_validate
+from safetykb.core.schema import field_names
+from safetykb.core.validation import load_and_validate
 from tests.helpers import REPO, run_script
 
 RECORDED = REPO / "tests" / "fixtures" / "addpaper"
@@ -444,7 +444,7 @@ def test_unreadable_source_is_a_usage_error(kb_copy: Path) -> None:
     ("Liu", 2024, "Vision-Language Attacks / Defenses", "liu2024visionlanguage"),
 ])
 def test_id_rule(family: str, year: int, title: str, expected: str) -> None:
-    from safetykb.ids import base_id, unique_id
+    from safetykb.metadata.ids import base_id, unique_id
 
     assert base_id(family, year, title) == expected
     assert unique_id(expected, {expected, expected + "b"}) == expected + "c"

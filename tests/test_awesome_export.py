@@ -9,10 +9,10 @@ from pathlib import Path
 import bibtexparser
 import networkx as nx
 
-from safetykb.awesome import entry, escape, to_awesome
-from safetykb.export import EXPORTERS, records_of
-from safetykb.graph import build_graph
-from safetykb.validation import load_kb
+from safetykb.core.graph import build_graph
+from safetykb.core.validation import load_kb
+from safetykb.export.awesome import entry, escape, to_awesome
+from safetykb.export.formats import EXPORTERS, records_of
 from tests.helpers import FIXTURE_KB, REPO, run_script
 
 

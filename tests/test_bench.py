@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from safetykb import schema
-from safetykb.duplicates import PaperIndex, find_duplicates
-from safetykb.validation import load_kb
+from safetykb.core import schema
+from safetykb.core.duplicates import PaperIndex, find_duplicates
+from safetykb.core.validation import load_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "kb"

@@ -1,8 +1,8 @@
-"""Unit tests for safetykb.duplicates: the same paper by arXiv id, DOI, title or near-identical title."""
+"""Unit tests for safetykb.core.duplicates: the same paper by arXiv id, DOI, title or near-identical title."""
 
 from __future__ import annotations
 
-from safetykb.duplicates import (
+from safetykb.core.duplicates import (
     PaperIndex,
     arxiv_key,
     doi_key,

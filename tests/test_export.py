@@ -10,7 +10,7 @@ from pathlib import Path
 import bibtexparser
 import networkx as nx
 
-from safetykb.export import to_bib, to_csv, to_graphml, to_json
+from safetykb.export.formats import to_bib, to_csv, to_graphml, to_json
 from tests.helpers import FIXTURE_KB, run_script
 
 
@@ -44,7 +44,7 @@ def test_bibtex_parses_with_record_ids_as_keys(fixture_graph) -> None:
 
 
 def test_bibtex_cites_the_venue_year_not_the_preprint_year() -> None:
-    from safetykb.bibtex import entry
+    from safetykb.export.bibtex import entry
 
     record = {"id": "gong2023figstep", "title": "FigStep", "authors": ["Yichen Gong"], "year": 2023,
               "venue": "AAAI", "venue_year": 2025}

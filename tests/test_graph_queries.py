@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safetykb import queries as q
-from safetykb.graph import RELATIONS
+from safetykb.core import queries as q
+from safetykb.core.graph import RELATIONS
 
 
 def test_graph_has_every_record_and_typed_edges(fixture_graph) -> None:

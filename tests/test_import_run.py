@@ -192,7 +192,7 @@ def test_records_no_list_paper_matches_are_reported(repo):
 def test_corrections_replace_cut_off_authors(tmp_path: Path) -> None:
     from safetykb.importer.model import Entry
     from safetykb.importer.pipeline import apply_corrections
-    from safetykb.people import Person
+    from safetykb.metadata.people import Person
 
     fixes = tmp_path / "corrections.yaml"
     fixes.write_text("- title: Red-teaming the Stable Diffusion safety filter\n"

@@ -242,7 +242,7 @@ def test_broken_or_unwritable_cache_falls_back_silently(kb_copy: Path) -> None:
 def test_cached_path_imports_no_jsonschema_bibtexparser_or_mkdocs(kb_copy: Path) -> None:
     assert query("attacks on VLMs", root=kb_copy, cache=True).returncode == 0
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); from safetykb.cli_query import main; "
+        "import sys; sys.path.insert(0, sys.argv[1]); from safetykb.query.cli import main; "
         "import io, contextlib; out = io.StringIO()\n"
         "with contextlib.redirect_stdout(out): status = main(['attacks on VLMs', '--root', sys.argv[2]])\n"
         "print(status, sorted(m for m in ('jsonschema', 'bibtexparser', 'mkdocs', 'yaml') if m in sys.modules))"

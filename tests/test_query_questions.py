@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from safetykb.ask import answer
-from safetykb.cache import load_graph
-from safetykb.question import Unreadable, parse, words
+from safetykb.query.ask import answer
+from safetykb.query.cache import load_graph
+from safetykb.query.question import Unreadable, parse, words
 from tests.helpers import FIXTURE_KB
 
 

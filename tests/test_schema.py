@@ -1,11 +1,11 @@
-"""Unit tests for safetykb.schema: the six schemas and contributor-worded errors."""
+"""Unit tests for safetykb.core.schema: the six schemas and contributor-worded errors."""
 
 from __future__ import annotations
 
 import json
 
-from safetykb.layout import KINDS, SCHEMA_DIR
-from safetykb.schema import check, field_names
+from safetykb.core.layout import KINDS, SCHEMA_DIR
+from safetykb.core.schema import check, field_names
 
 PAPER = {
     "id": "gong2023figstep", "title": "FigStep", "authors": ["Yichen Gong"], "year": 2023, "models": ["vlm"],

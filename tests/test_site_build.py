@@ -13,11 +13,11 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from safetykb.graph import build_graph
-from safetykb.layout import PLURALS
-from safetykb.queries import matrix
+from safetykb.core.graph import build_graph
+from safetykb.core.layout import PLURALS
+from safetykb.core.queries import matrix
+from safetykb.core.validation import load_kb
 from safetykb.site import generate
-from safetykb.validation import load_kb
 from tests.site_kb import HOSTILE_TITLE, REPO, build, built_site, make_kb, root_of
 
 KBS = ["fixture", "real"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from safetykb.duplicates import normalise_title
+from safetykb.core.duplicates import normalise_title
 from tests.helpers import shared_data
 
 REPO = Path(__file__).resolve().parents[1]

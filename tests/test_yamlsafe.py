@@ -1,8 +1,8 @@
-"""Unit tests for safetykb.yamlsafe: safe reading of one record file and positions."""
+"""Unit tests for safetykb.core.yamlsafe: safe reading of one record file and positions."""
 
 from __future__ import annotations
 
-from safetykb.yamlsafe import MAX_BYTES, Positions, parse_record
+from safetykb.core.yamlsafe import MAX_BYTES, Positions, parse_record
 
 
 def test_clean_record_keeps_dates_and_arxiv_ids_as_text() -> None:

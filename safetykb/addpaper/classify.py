@@ -1,7 +1,7 @@
 """The classification of a new paper: from command-line flags, or asked at a terminal.
 
 Terms may be ids, names or aliases of the taxonomy (`LVLM` -> `vlm`), resolved
-by `safetykb.queries.resolve`, the same resolver the query tool uses. Prompts
+by `safetykb.core.queries.resolve`, the same resolver the query tool uses. Prompts
 list the taxonomy's choices (ids with names, as a tree) and ask again after an
 unknown term, naming the nearest one. Without a terminal, missing required
 fields end in `MissingClassification`, which names the flags to pass.
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..queries import Graph, UnknownTerm, require, tree_order
-from ..records import REFERENCES
-from ..schema import schema
+from safetykb.core.queries import Graph, UnknownTerm, require, tree_order
+from safetykb.core.records import REFERENCES
+from safetykb.core.schema import schema
 
 #: List fields of the classification and the record kinds their terms name (the paper's references).
 LIST_FIELDS: dict[str, tuple[str, ...]] = {

@@ -22,17 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..duplicates import PaperIndex, arxiv_key
-from ..graph import build_graph
-from ..layout import record_files, repo_root
-from ..problems import display_path, format_report
-from ..queries import UnknownTerm
-from ..suggest import closest
-from ..validation import load_and_validate
-from .bib import BibItem, read_bibtex
-from .classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
-from .draft import draft_record, problems_in, record_path, render, write_new
-from .fetch import ARXIV_ID, DEFAULT_TIMEOUT, FetchError, fetch_arxiv, fetch_crossref
+from safetykb.addpaper.bib import BibItem, read_bibtex
+from safetykb.addpaper.classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
+from safetykb.addpaper.draft import draft_record, problems_in, record_path, render, write_new
+from safetykb.core.duplicates import PaperIndex, arxiv_key
+from safetykb.core.graph import build_graph
+from safetykb.core.layout import record_files, repo_root
+from safetykb.core.problems import display_path, format_report
+from safetykb.core.queries import UnknownTerm
+from safetykb.core.suggest import closest
+from safetykb.core.validation import load_and_validate
+from safetykb.metadata.fetch import ARXIV_ID, DEFAULT_TIMEOUT, FetchError, fetch_arxiv, fetch_crossref
 
 PROG = "add_paper.py"
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$", re.IGNORECASE)

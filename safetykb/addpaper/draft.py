@@ -19,13 +19,13 @@ from typing import Any
 
 import yaml
 
-from ..ids import base_id, unique_id
-from ..layout import FOLDERS
-from ..problems import Problem, display_path
-from ..schema import field_names
-from ..validation import load_and_validate
-from .classify import Classification
-from .metadata import Metadata
+from safetykb.addpaper.classify import Classification
+from safetykb.core.layout import FOLDERS
+from safetykb.core.problems import Problem, display_path
+from safetykb.core.schema import field_names
+from safetykb.core.validation import load_and_validate
+from safetykb.metadata.ids import base_id, unique_id
+from safetykb.metadata.model import Metadata
 
 #: First line of every paper record: lets editors check the file against the schema as it is typed.
 EDITOR_HINT = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json"

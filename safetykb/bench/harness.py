@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..layout import repo_root
-from .synth import generate
+from safetykb.bench.synth import generate
+from safetykb.core.layout import repo_root
 
 #: DESIGN section 7.
 BUDGETS = {

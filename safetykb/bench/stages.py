@@ -18,8 +18,8 @@ from typing import Any
 
 def measure(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
-    from safetykb.graph import build_graph
-    from safetykb.validation import load_and_validate
+    from safetykb.core.graph import build_graph
+    from safetykb.core.validation import load_and_validate
 
     out: dict[str, Any] = {"import_seconds": time.perf_counter() - start}
     start = time.perf_counter()

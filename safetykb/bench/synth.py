@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from ..duplicates import normalise_title
-from ..layout import FOLDERS
-from ..validation import load_kb
+from safetykb.core.duplicates import normalise_title
+from safetykb.core.layout import FOLDERS
+from safetykb.core.validation import load_kb
 
 YEARS = range(2019, 2027)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from safetykb.people import Person
+from safetykb.metadata.people import Person
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from safetykb.importer.text import unescape
-from safetykb.people import Person, split_given_family
+from safetykb.metadata.people import Person, split_given_family
 
 _OTHERS = re.compile(
     r"(?:,\s*)?(?:\*\*\s*(?:and\s+)?(?:others|et\s+al\.?)\s*\*\*|\*\s*et\s+al\.?\s*\*|\bet\s+al\.?|\band\s+others\b)",

@@ -29,7 +29,7 @@ from safetykb.importer.merge import MergeResult, Paper, merge
 from safetykb.importer.model import Entry, Problem
 from safetykb.importer.text import title_key
 from safetykb.importer.writer import Existing, Planned, apply, load_existing, plan
-from safetykb.people import split_given_family
+from safetykb.metadata.people import split_given_family
 
 LIST_FILES = {
     LVLM_LIST: (Path("awesome-lvlm-safety") / "README.md", lvlm_list.parse),

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-from safetykb.duplicates import normalise_title
+from safetykb.core.duplicates import normalise_title
 
 # LaTeX accent commands -> Unicode combining marks.
 _ACCENTS = {
@@ -91,7 +91,7 @@ def norm_title(title: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """Exact-match key: the validator's duplicate key (safetykb.duplicates.normalise_title) of the
+    """Exact-match key: the validator's duplicate key (safetykb.core.duplicates.normalise_title) of the
     title with LaTeX escapes resolved, so the importer merges exactly what validation calls the same."""
     return normalise_title(unescape(title))
 

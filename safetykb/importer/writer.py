@@ -16,13 +16,13 @@ from typing import Any
 
 import yaml
 
-from safetykb.fileio import write_atomic
-from safetykb.ids import base_id, unique_id
+from safetykb.core.fileio import write_atomic
+from safetykb.core.schema import check as check_schema
+from safetykb.core.schema import field_names
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
 from safetykb.importer.text import title_key, unescape
-from safetykb.schema import check as check_schema
-from safetykb.schema import field_names
+from safetykb.metadata.ids import base_id, unique_id
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -43,7 +43,7 @@ def schema_errors(record: dict[str, Any]) -> list[str]:
 
 
 def paper_base_id(paper: Paper) -> str:
-    """The id rule (safetykb.ids) applied to a merged paper."""
+    """The id rule (safetykb.metadata.ids) applied to a merged paper."""
     family = paper.authors[0].family if paper.authors else ""
     return base_id(family, paper.year or 0, unescape(paper.title))
 

@@ -6,6 +6,6 @@ generated page and file; `mkdocs_hooks.py` hands them to mkdocs, and
 static site tool).
 """
 
-from .build import Site, generate, load_site
+from safetykb.site.build import Site, generate, load_site
 
 __all__ = ["Site", "generate", "load_site"]

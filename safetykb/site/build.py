@@ -11,20 +11,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..bibtex import to_bibtex
-from ..export import records_of, to_csv, to_graphml, to_json
-from ..graph import build_graph
-from ..layout import SCHEMA_DIR
-from ..queries import Graph, matrix
-from ..validation import load_kb
-from .entries import Entries
-from .index import SiteIndex, build_index
-from .pages_home import EXPLORER_DATA, downloads_page, explorer_data, explorer_page, home_page
-from .pages_matrix import MATRIX_PAGE, cell_page, cell_page_path, matrix_page
-from .pages_paper import paper_page, split_bibtex
-from .pages_stats import STATS_PAGE, statistics_page
-from .pages_taxonomy import attack_page, defense_page, kind_index, model_page, resource_page, resources_index
-from .text import esc
+from safetykb.core.graph import build_graph
+from safetykb.core.layout import SCHEMA_DIR
+from safetykb.core.queries import Graph, matrix
+from safetykb.core.validation import load_kb
+from safetykb.export.bibtex import to_bibtex
+from safetykb.export.formats import records_of, to_csv, to_graphml, to_json
+from safetykb.site.entries import Entries
+from safetykb.site.index import SiteIndex, build_index
+from safetykb.site.pages_home import EXPLORER_DATA, downloads_page, explorer_data, explorer_page, home_page
+from safetykb.site.pages_matrix import MATRIX_PAGE, cell_page, cell_page_path, matrix_page
+from safetykb.site.pages_paper import paper_page, split_bibtex
+from safetykb.site.pages_stats import STATS_PAGE, statistics_page
+from safetykb.site.pages_taxonomy import (
+    attack_page,
+    defense_page,
+    kind_index,
+    model_page,
+    resource_page,
+    resources_index,
+)
+from safetykb.site.text import esc
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 ASSET_PREFIX = "assets/safetykb/"

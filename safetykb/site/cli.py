@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from ..layout import repo_root
-from ..problems import format_report
-from ..validation import InvalidKnowledgeBase
-from .build import load_site
+from safetykb.core.layout import repo_root
+from safetykb.core.problems import format_report
+from safetykb.core.validation import InvalidKnowledgeBase
+from safetykb.site.build import load_site
 
 MARKER = ".safetykb-pages"
 REPO = Path(__file__).resolve().parents[2]

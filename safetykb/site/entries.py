@@ -13,9 +13,9 @@ time. The tests check that every internal link lands on a built page.
 
 from __future__ import annotations
 
-from ..records import publication_year
-from .index import SiteIndex
-from .text import esc, ext_anchor
+from safetykb.core.records import publication_year
+from safetykb.site.index import SiteIndex
+from safetykb.site.text import esc, ext_anchor
 
 MAX_AUTHORS = 6
 _CHIP_CLASS = {"model": "kb-model", "attack": "kb-attack", "defense": "kb-defense",

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..layout import PLURALS, TREE_KINDS
-from ..queries import Graph, tree_order
-from .text import depth, href
+from safetykb.core.layout import PLURALS, TREE_KINDS
+from safetykb.core.queries import Graph, tree_order
+from safetykb.site.text import depth, href
 
 TAXONOMY_KINDS = ("model", "attack", "defense", "dataset", "benchmark")
 #: Paper relations a taxonomy node can be reached by.

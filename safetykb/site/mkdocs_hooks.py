@@ -19,10 +19,10 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
-from safetykb.layout import repo_root  # noqa: E402
-from safetykb.problems import format_report  # noqa: E402
+from safetykb.core.layout import repo_root  # noqa: E402
+from safetykb.core.problems import format_report  # noqa: E402
+from safetykb.core.validation import InvalidKnowledgeBase  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
-from safetykb.validation import InvalidKnowledgeBase  # noqa: E402
 
 _site: Site | None = None
 

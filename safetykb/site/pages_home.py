@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .entries import Entries, paper_url
-from .index import SiteIndex
-from .text import esc, rel, safe_url
+from safetykb.site.entries import Entries, paper_url
+from safetykb.site.index import SiteIndex
+from safetykb.site.text import esc, rel, safe_url
 
 NEWEST = 12
 EXPLORER_DATA = "assets/safetykb/papers.json"

@@ -1,11 +1,11 @@
-"""The model x attack matrix (from `safetykb.queries.matrix`) and one list page per non-empty cell."""
+"""The model x attack matrix (from `safetykb.core.queries.matrix`) and one list page per non-empty cell."""
 
 from __future__ import annotations
 
-from ..queries import Matrix
-from .entries import Entries
-from .index import SiteIndex
-from .text import esc, front_title, rel
+from safetykb.core.queries import Matrix
+from safetykb.site.entries import Entries
+from safetykb.site.index import SiteIndex
+from safetykb.site.text import esc, front_title, rel
 
 MATRIX_PAGE = "matrix/index.md"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..queries import related
-from .entries import Entries, authors_text, paper_url, venue_text, when
-from .index import SiteIndex
-from .text import esc, ext_anchor, ext_link, front_title
+from safetykb.core.queries import related
+from safetykb.site.entries import Entries, authors_text, paper_url, venue_text, when
+from safetykb.site.index import SiteIndex
+from safetykb.site.text import esc, ext_anchor, ext_link, front_title
 
 RELATED_LIMIT = 16
 #: At most this many papers per kind of relation, so defenses show up next to similar attacks.

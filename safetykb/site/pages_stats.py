@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .index import SiteIndex
-from .svg import stacked_bars
-from .text import esc, rel
+from safetykb.site.index import SiteIndex
+from safetykb.site.svg import stacked_bars
+from safetykb.site.text import esc, rel
 
 STATS_PAGE = "statistics.md"
 #: (table id, paper field, taxonomy kind, heading)

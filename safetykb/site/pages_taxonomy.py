@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..queries import Matrix
-from .entries import Entries
-from .index import SiteIndex
-from .text import esc, ext_link, front_title, rel
+from safetykb.core.queries import Matrix
+from safetykb.site.entries import Entries
+from safetykb.site.index import SiteIndex
+from safetykb.site.text import esc, ext_link, front_title, rel
 
 KIND_TITLE = {"model": "Model family", "attack": "Attack type", "defense": "Defense type",
               "dataset": "Dataset", "benchmark": "Benchmark"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import esc
+from safetykb.site.text import esc
 
 PALETTE = ("#3f51b5", "#ff7043", "#26a69a", "#ab47bc", "#fbc02d", "#ef5350", "#42a5f5", "#8d6e63",
            "#66bb6a", "#ec407a", "#78909c", "#5c6bc0", "#ffa726", "#26c6da", "#9ccc65", "#7e57c2")

@@ -20,8 +20,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from .queries import Graph, ancestors, newest_first, of_kind, record, tree_order
-from .records import publication_year
+from safetykb.core.queries import Graph, ancestors, newest_first, of_kind, record, tree_order
+from safetykb.core.records import publication_year
 
 #: Roles of a paper within a threat section, in order, with their headings.
 ROLES: tuple[tuple[str, str, str], ...] = (

@@ -31,7 +31,7 @@ PLURALS: dict[str, str] = {
     "benchmark": "benchmarks",
 }
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
 def repo_root() -> Path:
@@ -39,7 +39,7 @@ def repo_root() -> Path:
     env = os.environ.get("SAFETYKB_ROOT")
     if env:
         return Path(env).resolve()
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def kind_of_path(path: Path, root: Path) -> str | None:

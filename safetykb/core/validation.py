@@ -18,12 +18,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .checks import CrossChecker, Finding, check_fields, check_file_identity
-from .layout import record_files
-from .problems import Problem, display_path
-from .records import KnowledgeBase
-from .schema import check as schema_check
-from .yamlsafe import LoadError, Positions, read_record
+from safetykb.core.checks import CrossChecker, Finding, check_fields, check_file_identity
+from safetykb.core.layout import record_files
+from safetykb.core.problems import Problem, display_path
+from safetykb.core.records import KnowledgeBase
+from safetykb.core.schema import check as schema_check
+from safetykb.core.yamlsafe import LoadError, Positions, read_record
 
 
 @dataclass

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .export import EXPORTERS
-from .fileio import write_atomic
-from .graph import build_graph
-from .layout import repo_root
-from .problems import format_report
-from .validation import InvalidKnowledgeBase, load_kb
+from safetykb.core.fileio import write_atomic
+from safetykb.core.graph import build_graph
+from safetykb.core.layout import repo_root
+from safetykb.core.problems import format_report
+from safetykb.core.validation import InvalidKnowledgeBase, load_kb
+from safetykb.export.formats import EXPORTERS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
-from .layout import TREE_KINDS
-from .problems import display_path
-from .records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
-from .schema import Pointer
-from .suggest import closest
+from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
+from safetykb.core.layout import TREE_KINDS
+from safetykb.core.problems import display_path
+from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
+from safetykb.core.schema import Pointer
+from safetykb.core.suggest import closest
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .queries import Graph, normalise_term
+from safetykb.core.queries import Graph, normalise_term
 
 #: The shapes of question the tool answers (also the values of --kind).
 KINDS: tuple[str, ...] = ("defenses", "attacks", "benchmarks", "datasets", "papers", "gaps", "counters", "related")

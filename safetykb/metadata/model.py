@@ -1,7 +1,7 @@
 """Bibliographic facts about one paper, whatever they were read from (arXiv, Crossref, BibTeX).
 
 `Metadata` is the common shape the drafting step consumes (authors are
-`safetykb.people.Person`, family name apart for the id rule); `clean_text` turns titles with
+`safetykb.metadata.people.Person`, family name apart for the id rule); `clean_text` turns titles with
 markup, entities and stray whitespace into plain text.
 """
 
@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..people import Person, split_given_family
+from safetykb.metadata.people import Person, split_given_family
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>")
 
@@ -43,5 +43,5 @@ def clean_text(text: str, markup: bool = False) -> str:
 
 
 def split_name(name: str) -> Person:
-    """'Given Family' -> Person, after markup and spacing are cleaned (see safetykb.people)."""
+    """'Given Family' -> Person, after markup and spacing are cleaned (see safetykb.metadata.people)."""
     return split_given_family(clean_text(name))

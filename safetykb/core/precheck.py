@@ -2,7 +2,7 @@
 
 jsonschema walks a schema keyword by keyword for every record, which costs a
 third of a millisecond per paper: seconds on a large knowledge base. Nearly
-every record is valid, so `safetykb.schema.check` first asks a predicate
+every record is valid, so `safetykb.core.schema.check` first asks a predicate
 compiled here once per kind, and runs jsonschema (which explains errors) only
 for records the predicate does not accept.
 

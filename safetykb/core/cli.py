@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .layout import repo_root
-from .problems import format_report
-from .validation import load_and_validate
+from safetykb.core.layout import repo_root
+from safetykb.core.problems import format_report
+from safetykb.core.validation import load_and_validate
 
 
 def main(argv: list[str] | None = None) -> int:

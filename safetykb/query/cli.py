@@ -18,13 +18,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from .layout import repo_root
+from safetykb.core.layout import repo_root
 
 _PROG = "query.py"
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .question import EXAMPLES, KINDS
+    from safetykb.query.question import EXAMPLES, KINDS
 
     examples = "\n".join(f'  {_PROG} "{e}"' for e in EXAMPLES)
     parser = argparse.ArgumentParser(
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _unreadable(message: str, suggestions: list[str]) -> int:
-    from .question import EXAMPLES
+    from safetykb.query.question import EXAMPLES
 
     lines = [f"{_PROG}: cannot read the question: {message}", *suggestions, "questions it can read:"]
     lines += [f'  {_PROG} "{e}"' for e in EXAMPLES]
@@ -66,7 +66,7 @@ def _unreadable(message: str, suggestions: list[str]) -> int:
 
 def _apply_flags(args: argparse.Namespace, query, graph) -> None:
     """Flags add to (or override) what the question says; unknown values raise Unreadable."""
-    from .question import Unreadable, find_term, suggest_term, vocabulary, words
+    from safetykb.query.question import Unreadable, find_term, suggest_term, vocabulary, words
 
     for flag, kinds, target in (
         ("attack", ("attack",), query.attacks),
@@ -139,20 +139,20 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{_PROG}: {root} holds no papers/ or taxonomy/ folder: is --root right?", file=sys.stderr)
         return 2
 
-    from .cache import load_graph
+    from safetykb.query.cache import load_graph
 
     use_cache = not args.no_cache and os.environ.get("SAFETYKB_NO_CACHE", "") in ("", "0")
     graph, problems = load_graph(root, use_cache)
     if graph is None:
-        from .problems import format_report
+        from safetykb.core.problems import format_report
 
         print(format_report(problems), file=sys.stderr)
         print(f"{_PROG}: no answer: fix the records first (scripts/validate.py)", file=sys.stderr)
         return 1
 
-    from .answer_format import render
-    from .ask import answer
-    from .question import Query, Unreadable, parse
+    from safetykb.query.ask import answer
+    from safetykb.query.formats import render
+    from safetykb.query.question import Query, Unreadable, parse
 
     try:
         query = parse(question, graph) if question else Query()

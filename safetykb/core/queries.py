@@ -1,6 +1,6 @@
 """The questions the knowledge base answers, one function each, shared by the site, the CLI and tests.
 
-Every function takes the graph of `safetykb.graph.build_graph`. Model families
+Every function takes the graph of `safetykb.core.graph.build_graph`. Model families
 and attack types are expanded to their subtrees, and terms may be ids, names
 or aliases (`resolve`). Paper lists come newest first.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from .records import KIND_WORDS
-from .suggest import closest
+from safetykb.core.records import KIND_WORDS
+from safetykb.core.suggest import closest
 
 Graph = nx.MultiDiGraph
 

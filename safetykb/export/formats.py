@@ -10,11 +10,11 @@ from typing import Any
 
 import networkx as nx
 
-from .awesome import to_awesome
-from .bibtex import to_bibtex
-from .layout import KINDS, PLURALS
-from .queries import Graph, newest_first, of_kind, record
-from .schema import field_names
+from safetykb.core.layout import KINDS, PLURALS
+from safetykb.core.queries import Graph, newest_first, of_kind, record
+from safetykb.core.schema import field_names
+from safetykb.export.awesome import to_awesome
+from safetykb.export.bibtex import to_bibtex
 
 #: Version of the JSON export's layout; bump when a field changes meaning.
 SCHEMA_VERSION = "1.0"

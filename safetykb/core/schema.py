@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .layout import KINDS, SCHEMA_DIR
-from .precheck import Predicate, compile_schema
-from .suggest import did_you_mean
+from safetykb.core.layout import KINDS, SCHEMA_DIR
+from safetykb.core.precheck import Predicate, compile_schema
+from safetykb.core.suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is imported when a record needs it: most runs meet only valid records
     from jsonschema import Draft202012Validator
@@ -43,7 +43,7 @@ def validator(kind: str) -> Draft202012Validator:
 
 @cache
 def _accepts(kind: str) -> Predicate | None:
-    """A fast check that passes only valid records (see safetykb.precheck); None when not available."""
+    """A fast check that passes only valid records (see safetykb.core.precheck); None when not available."""
     return compile_schema(schema(kind))
 
 

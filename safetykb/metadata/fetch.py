@@ -19,9 +19,9 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from .. import __version__
-from .metadata import Metadata, Person, clean_text, split_name
-from .venues import known_venue, short_venue
+from safetykb import __version__
+from safetykb.addpaper.venues import known_venue, short_venue
+from safetykb.metadata.model import Metadata, Person, clean_text, split_name
 
 ARXIV_API = "https://export.arxiv.org/api/query"
 CROSSREF_API = "https://api.crossref.org"

@@ -3,7 +3,7 @@
 Every format starts by saying how the question was understood and how many
 results there are: the first line of a table or Markdown answer, `understood`
 in JSON, a `%` comment in BibTeX, and standard error for ids. Record strings
-are printed as text; BibTeX comes from `safetykb.bibtex` (imported only then).
+are printed as text; BibTeX comes from `safetykb.export.bibtex` (imported only then).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import textwrap
 from datetime import date
 from typing import Any
 
-from . import queries as q
-from .ask import Reply, gap_papers
-from .records import publication_year
+from safetykb.core import queries as q
+from safetykb.core.records import publication_year
+from safetykb.query.ask import Reply, gap_papers
 
 FORMATS: tuple[str, ...] = ("table", "md", "json", "bib", "ids")
 
@@ -266,7 +266,7 @@ def to_json(graph: Graph, reply: Reply) -> str:
 
 def to_bib(graph: Graph, reply: Reply) -> str:
     """BibTeX entries (keys are paper ids) after `%` comment lines saying what was understood."""
-    from .bibtex import to_bibtex  # bibtexparser is only needed here
+    from safetykb.export.bibtex import to_bibtex  # bibtexparser is only needed here
 
     head = "".join(f"% {line}\n" for line in _preamble(reply).splitlines())
     papers = bib_papers(graph, reply)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .layout import TREE_KINDS
-from .records import KnowledgeBase, ref_values
+from safetykb.core.layout import TREE_KINDS
+from safetykb.core.records import KnowledgeBase, ref_values
 
 RELATIONS = ("subtype_of", "targets", "proposes", "counters", "evaluates", "introduces", "uses")
 

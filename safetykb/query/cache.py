@@ -1,7 +1,7 @@
 """The query tool's graph cache: the validated graph, pickled under <root>/.cache/, keyed on contents.
 
 The key is a BLAKE2 hash over the relative path, size and bytes of every record
-file (found exactly as `safetykb.layout.record_files` finds them) and over the
+file (found exactly as `safetykb.core.layout.record_files` finds them) and over the
 package's own code and schemas, so an edited, added, removed or renamed record,
 or a changed rule, always misses: the cache can never answer from stale data.
 Only a knowledge base that validated cleanly is cached. Any problem reading or
@@ -18,10 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .layout import FOLDERS
+from safetykb.core.layout import FOLDERS
 
 _MAGIC = b"safetykb-query-graph 1 "
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def record_paths(root: Path) -> list[str]:
@@ -54,7 +54,8 @@ def fingerprint(root: Path) -> str:
     """Hash of every record file's path, size and bytes, and of the code that validates and indexes them."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(sys.implementation.cache_tag.encode() + b"\0")
-    code = sorted(_PACKAGE.glob("*.py")) + sorted((_PACKAGE / "schemas").glob("*.json"))
+    code = [*sorted(_PACKAGE.glob("core/*.py")), *sorted(_PACKAGE.glob("query/*.py")),
+            *sorted(_PACKAGE.glob("schemas/*.json"))]
     base = len(str(root)) + 1
     for path in [*map(str, code), *record_paths(root)]:
         data = _read_bytes(path)
@@ -129,10 +130,10 @@ def load_graph(root: Path, use_cache: bool = True):  # -> (nx.MultiDiGraph | Non
         graph = read(root, key)
         if graph is not None:
             return graph, []
-    from .graph import build_graph
-    from .queries import _index, matrix, term_index
-    from .question import vocabulary
-    from .validation import load_and_validate
+    from safetykb.core.graph import build_graph
+    from safetykb.core.queries import _index, matrix, term_index
+    from safetykb.core.validation import load_and_validate
+    from safetykb.query.question import vocabulary
 
     result = load_and_validate(root)
     if result.problems:

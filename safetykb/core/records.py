@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .layout import KINDS
+from safetykb.core.layout import KINDS
 
 Record = dict[str, Any]
 
@@ -58,7 +58,7 @@ def ref_values(value: Any) -> list[str]:
 
 @dataclass
 class KnowledgeBase:
-    """Every record, by kind and id. Built by `safetykb.validation`; read by everything downstream."""
+    """Every record, by kind and id. Built by `safetykb.core.validation`; read by everything downstream."""
 
     root: Path
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})

@@ -1,9 +1,9 @@
 """Answering a structured `Query` from the graph: the results, grouped, with the sentence saying how
 the question was understood and, for an empty answer, what is nearest.
 
-Every result comes from the shared functions of `safetykb.queries`; this module
+Every result comes from the shared functions of `safetykb.core.queries`; this module
 only combines them (several terms, author/venue/year filters) and groups them
-for display. `safetykb.answer_format` renders a `Reply`.
+for display. `safetykb.query.formats` renders a `Reply`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
 
-from . import queries as q
-from .question import Query, Unreadable, vocabulary, words
+from safetykb.core import queries as q
+from safetykb.query.question import Query, Unreadable, vocabulary, words
 
 Graph = q.Graph
 

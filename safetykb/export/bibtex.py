@@ -9,7 +9,7 @@ from typing import Any
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from .records import publication_year
+from safetykb.core.records import publication_year
 
 _SPECIAL = re.compile(r"([&%$#_])")
 _JOURNAL_WORDS = (

@@ -1,0 +1,5 @@
+"""export: the whole knowledge base as files (`scripts/export.py`).
+
+`formats` writes JSON, GraphML, CSV and dispatches to `bibtex` (BibTeX entries) and
+`awesome` (an Awesome-list README); `cli` is the command line.
+"""

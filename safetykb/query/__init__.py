@@ -1,0 +1,6 @@
+"""query: plain-word questions answered from the graph (`scripts/query.py`).
+
+`question` reads a question into a structured query, `ask` answers it through
+`safetykb.core.queries`, `formats` renders the reply (table, Markdown, JSON, BibTeX, ids),
+`cache` keeps the validated graph between runs, and `cli` is the command line.
+"""
