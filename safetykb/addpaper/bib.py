@@ -15,8 +15,8 @@ import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.model import Entry
 
-from safetykb.addpaper.venues import short_venue
 from safetykb.metadata.model import Metadata, Person, clean_text
+from safetykb.metadata.venues import short_venue
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}

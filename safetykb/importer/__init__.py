@@ -1,7 +1,7 @@
 """Importer of the two seed Awesome lists into paper records.
 
 Owns: parsing the lists (``lvlm_list``, ``large_model_list``), merging duplicate
-entries (``merge``), venue normalisation (``venues``), classification by section
+entries (``merge``; venues come from ``safetykb.metadata.venues``), classification by section
 and per-paper data (``classify_rules``; the data itself lives in ``classify/``),
 writing records (``writer``), the coverage report (``report``) and the pipeline
 that ties them together (``pipeline``).

@@ -20,7 +20,7 @@ from safetykb.importer import LARGE_MODEL_LIST
 from safetykb.importer.model import Entry, Problem, assign_sections
 from safetykb.importer.names import parse_authors
 from safetykb.importer.text import arxiv_from_text, arxiv_month, unescape
-from safetykb.importer.venues import normalise_venue
+from safetykb.metadata.venues import normalise_venue
 
 _H2 = re.compile(r"^##\s+(.*)$")
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.IGNORECASE)
@@ -125,7 +125,7 @@ def _build(
     entry.year = int(vm.group("year"))
     raw_venue = vm.group("venue")
     entry.arxiv = arxiv_from_text(raw_venue)
-    venue, note, warn = normalise_venue(raw_venue)
+    venue, note, warn = normalise_venue(unescape(raw_venue))
     entry.venue, entry.venue_note = venue, note
     if venue and venue != "arXiv":
         entry.venue_year = entry.year

@@ -19,7 +19,7 @@ from safetykb.importer import LVLM_LIST
 from safetykb.importer.model import Entry, Problem, assign_sections
 from safetykb.importer.names import parse_given_family_list
 from safetykb.importer.text import arxiv_from_url, unescape
-from safetykb.importer.venues import normalise_venue
+from safetykb.metadata.venues import NOTES, normalise_venue
 
 _H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.IGNORECASE)
 _H3 = re.compile(r"<h3\b[^>]*>(.*?)</h3>", re.IGNORECASE)
@@ -173,14 +173,12 @@ def _fill(entry: Entry, subs: list[tuple[int, str]], problems: list[Problem]) ->
         lineno, raw = rest.pop()
         vm = _VENUE.match(raw.strip())
         if vm:
-            venue, note, warn = normalise_venue(vm.group("venue"))
+            venue, note, warn = normalise_venue(unescape(vm.group("venue")))
             entry.venue = venue
             if venue and venue != "arXiv":
                 entry.venue_year = 2000 + int(vm.group("yy"))
             extra = vm.group("note")
             if extra:
-                from safetykb.importer.venues import NOTES
-
                 extra = NOTES.get(extra.lower(), extra)
             entry.venue_note = " ".join(x for x in (note, extra) if x) or None
             if warn:

@@ -20,8 +20,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from safetykb import __version__
-from safetykb.addpaper.venues import known_venue, short_venue
 from safetykb.metadata.model import Metadata, Person, clean_text, split_name
+from safetykb.metadata.venues import known_venue, short_venue
 
 ARXIV_API = "https://export.arxiv.org/api/query"
 CROSSREF_API = "https://api.crossref.org"

@@ -1,8 +1,9 @@
-"""Venue normalisation table."""
+"""The one venue table: the lists' spellings (normalise_venue) and long names (short_venue)."""
 
 import pytest
 
-from safetykb.importer.venues import VENUES, normalise_venue
+from safetykb.importer.text import unescape
+from safetykb.metadata.venues import VENUES, known_venue, normalise_venue, short_venue
 
 
 @pytest.mark.parametrize(
@@ -36,8 +37,8 @@ from safetykb.importer.venues import VENUES, normalise_venue
     ],
 )
 def test_known_venues(raw, venue, note):
-    assert normalise_venue(raw)[:2] == (venue, note)
-    assert normalise_venue(raw)[2] is None
+    assert normalise_venue(unescape(raw))[:2] == (venue, note)
+    assert normalise_venue(unescape(raw))[2] is None
 
 
 def test_not_a_venue_is_dropped_with_warning():
@@ -54,6 +55,30 @@ def test_unknown_venue_kept_and_reported():
 
 def test_table_aliases_are_unique():
     seen = {}
-    for canon, aliases in VENUES.items():
-        for alias in aliases:
+    for canon, venue in VENUES.items():
+        for alias in venue.spellings:
             assert seen.setdefault(alias.lower(), canon) == canon, alias
+
+
+@pytest.mark.parametrize(
+    ("text", "venue", "note"),
+    [
+        ("Advances in Neural Information Processing Systems 36", "NeurIPS", None),
+        ("Findings of the Association for Computational Linguistics: EMNLP 2024", "EMNLP", "Findings"),
+        ("Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)", "CVPR", None),
+        ("ICLR 2024 Workshop on Reliable and Responsible Foundation Models", "ICLR", "Workshop"),
+        ("arXiv preprint arXiv:2401.00001", "arXiv", None),
+        ("Transactions on Machine Learning Research", "TMLR", None),
+        ("Journal of Obscure Studies", "Journal of Obscure Studies", None),
+    ],
+)
+def test_long_venue_names(text, venue, note):
+    assert short_venue(text) == (venue, note)
+
+
+def test_long_and_list_readers_agree_on_every_pattern_venue():
+    """Each venue with a long-name pattern is found by its own short name in both readers."""
+    for short, venue in VENUES.items():
+        if venue.pattern and short != "arXiv":
+            assert known_venue(short) == short, short
+            assert normalise_venue(short)[:2] == (short, None), short
