@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,7 @@ from typing import Any
 
 from safetykb.core.checks import CrossChecker, Finding, check_fields, check_file_identity
 from safetykb.core.layout import record_files
-from safetykb.core.problems import Problem, display_path
+from safetykb.core.problems import Problem, display_path, format_report
 from safetykb.core.records import KnowledgeBase
 from safetykb.core.schema import check as schema_check
 from safetykb.core.yamlsafe import LoadError, Positions, read_record
@@ -140,6 +141,17 @@ def load_kb(root: Path) -> KnowledgeBase:
     if result.problems:
         raise InvalidKnowledgeBase(result.problems)
     return result.kb
+
+
+def load_kb_or_report(root: Path, prog: str) -> KnowledgeBase | None:
+    """The validated knowledge base for a command that writes from it; with problems, every problem
+    and one line saying nothing was written go to standard error, and the result is None (exit 1)."""
+    try:
+        return load_kb(root)
+    except InvalidKnowledgeBase as exc:
+        print(format_report(exc.problems), file=sys.stderr)
+        print(f"{prog}: nothing written: fix the records first (scripts/validate.py)", file=sys.stderr)
+        return None
 
 
 def _place(findings: list[Finding], texts: dict[Path, str]) -> list[Problem]:

@@ -9,8 +9,7 @@ from pathlib import Path
 from safetykb.core.fileio import write_atomic
 from safetykb.core.graph import build_graph
 from safetykb.core.layout import repo_root
-from safetykb.core.problems import format_report
-from safetykb.core.validation import InvalidKnowledgeBase, load_kb
+from safetykb.core.validation import load_kb_or_report
 from safetykb.export.formats import EXPORTERS
 
 
@@ -20,11 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="output file, or - for standard output")
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     args = parser.parse_args(argv)
-    try:
-        kb = load_kb((args.root or repo_root()).resolve())
-    except InvalidKnowledgeBase as exc:
-        print(format_report(exc.problems), file=sys.stderr)
-        print("export.py: nothing written: fix the records first (scripts/validate.py)", file=sys.stderr)
+    kb = load_kb_or_report((args.root or repo_root()).resolve(), "export.py")
+    if kb is None:
         return 1
     text = EXPORTERS[args.format](build_graph(kb))
     if args.out == "-":

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from safetykb.core.graph import build_graph
 from safetykb.core.layout import repo_root
-from safetykb.core.problems import format_report
-from safetykb.core.validation import InvalidKnowledgeBase
-from safetykb.site.build import load_site
+from safetykb.core.validation import load_kb_or_report
+from safetykb.site.build import generate
 
 MARKER = ".safetykb-pages"
 REPO = Path(__file__).resolve().parents[2]
@@ -48,12 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         print(f"build_pages.py: {out} is not empty and was not written by this command", file=sys.stderr)
         return 2
-    try:
-        site = load_site((args.root or repo_root()).resolve())
-    except InvalidKnowledgeBase as exc:
-        print(format_report(exc.problems), file=sys.stderr)
-        print("build_pages.py: nothing written: fix the records first (scripts/validate.py)", file=sys.stderr)
+    kb = load_kb_or_report((args.root or repo_root()).resolve(), "build_pages.py")
+    if kb is None:
         return 1
+    site = generate(build_graph(kb))
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(docs, out)
