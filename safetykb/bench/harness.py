@@ -8,9 +8,6 @@ generated), and every measurement is a fresh process, as a user meets it:
 - validate: `scripts/validate.py`;
 - query: `scripts/query.py` with a typical question, twice (cold, then warm if it caches);
 - build: `mkdocs build` into a temporary site folder, with its peak resident memory.
-
-A measurement whose tool is not in this checkout (no query script, no site
-package) is reported as null, not as a failure.
 """
 
 from __future__ import annotations
@@ -90,15 +87,13 @@ class Bench:
                 shutil.copytree(entry, dest / entry.name, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy2(entry, dest / entry.name)
-        records = records_root(self.source)
         start = time.perf_counter()
         if papers is None:
             for folder in ("papers", "taxonomy"):
-                if (records / folder).is_dir():
-                    shutil.copytree(records / folder, dest / folder)
-            info: dict[str, Any] = {"source": "real" if records == self.source else "fixture"}
+                shutil.copytree(self.source / folder, dest / folder)
+            info: dict[str, Any] = {"source": "real"}
         else:
-            info = {"source": "synthetic", "counts": generate(records, dest, papers)}
+            info = {"source": "synthetic", "counts": generate(self.source, dest, papers)}
         info["generate_seconds"] = time.perf_counter() - start
         return dest, info
 
@@ -146,9 +141,6 @@ class Bench:
 
     def query(self, root: Path) -> dict[str, Any]:
         """Cold run (no cache), warm runs, and one run after a record changed (must miss a content-keyed cache)."""
-        script = root / "scripts" / "query.py"
-        if not script.is_file():
-            return {"query_seconds": None, "query_warm_seconds": None, "query_cache": None}
         cmd = [self.python, "scripts/query.py", QUESTION, "--root", str(root)]
         cache = root / ".cache"
         cold = []
@@ -181,18 +173,11 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()}
 
 
-def records_root(source: Path) -> Path:
-    """Where the real records are: this checkout once it holds a taxonomy, else the test fixture."""
-    if (source / "taxonomy" / "models").is_dir():
-        return source
-    return source / "tests" / "fixtures" / "kb"
-
-
 def _stages(stages: Run) -> dict[str, Any]:
     if stages.code != 0:
         return {"stages_error": stages.stderr[-1000:]}
     data = json.loads(stages.stdout)
-    overhead = data["load_validate_seconds"] + data["graph_seconds"] + (data["pages_seconds"] or 0.0)
+    overhead = data["load_validate_seconds"] + data["graph_seconds"] + data["pages_seconds"]
     return {**data, "package_seconds": overhead}
 
 
@@ -224,20 +209,17 @@ def machine() -> dict[str, Any]:
 def summarise(results: dict[str, dict[str, Any]], sizes: tuple[int, int]) -> dict[str, Any]:
     """The headline figures of DESIGN 7 ('10k' and '1k' stand for the large and small synthetic sizes)."""
     real, small, large = results["real"], results["small"], results["large"]
-    has_pages = large.get("pages_seconds") is not None
 
     def ratio(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
     summary: dict[str, Any] = {
         "sizes": {"1k": sizes[0], "10k": sizes[1]},
-        "site_pages": has_pages,
-        "overhead_fraction": ratio(large.get("package_seconds"), large["build_seconds"]) if has_pages else None,
-        "scaling_ratio": ratio(large["build_seconds"], small["build_seconds"]) if has_pages else None,
+        "overhead_fraction": ratio(large.get("package_seconds"), large["build_seconds"]),
+        "scaling_ratio": ratio(large["build_seconds"], small["build_seconds"]),
         # The budget figure is the warm run when query.py keeps a cache across processes that a changed
         # record invalidates (checked above); otherwise the cold run. Both are reported.
-        "query_budget_basis": None if real["query_seconds"] is None else (
-            "warm" if real["query_cache"] and large["query_cache"] else "cold"),
+        "query_budget_basis": "warm" if real["query_cache"] and large["query_cache"] else "cold",
         "query_seconds_real": None,
         "query_seconds_10k": None,
         "query_cold_seconds_real": real["query_seconds"],
@@ -292,8 +274,6 @@ def table(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> str:
                      f"{num(summary['query_cold_seconds_10k'], 3)} s large; warm "
                      f"{num(summary['query_warm_seconds_real'], 3)} s real, "
                      f"{num(summary['query_warm_seconds_10k'], 3)} s large")
-    if not summary["site_pages"]:
-        lines.append("no site package in this checkout: page generation, overhead and scaling are missing")
     return "\n".join(lines)
 
 

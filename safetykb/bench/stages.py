@@ -1,8 +1,8 @@
 """The package's own share of a site build, timed in a fresh process: `python -m safetykb.bench.stages ROOT`.
 
 Prints one JSON object: seconds to import the package, to load and validate
-the records, to build the graph and to generate the site pages (null when the
-site package is not there), plus record and problem counts. This is everything
+the records, to build the graph and to generate the site pages, plus record,
+page and problem counts. This is everything
 the package does before mkdocs renders pages, measured the way a build meets
 it (a new interpreter, nothing cached).
 """
@@ -20,6 +20,7 @@ def measure(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     from safetykb.core.graph import build_graph
     from safetykb.core.validation import load_and_validate
+    from safetykb.site.build import generate
 
     out: dict[str, Any] = {"import_seconds": time.perf_counter() - start}
     start = time.perf_counter()
@@ -31,25 +32,11 @@ def measure(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     graph = build_graph(result.kb)
     out["graph_seconds"] = time.perf_counter() - start
-    out["pages_seconds"] = None
-    out["pages"] = None
-    generate = _page_generator()
-    if generate is not None:
-        start = time.perf_counter()
-        site = generate(graph)
-        out["pages_seconds"] = time.perf_counter() - start
-        pages = getattr(site, "pages", site)
-        out["pages"] = len(pages) if hasattr(pages, "__len__") else None
+    start = time.perf_counter()
+    site = generate(graph)
+    out["pages_seconds"] = time.perf_counter() - start
+    out["pages"] = len(site.pages)
     return out
-
-
-def _page_generator() -> Any:
-    """The site package's graph -> pages function, when this checkout has one."""
-    try:
-        from safetykb.site.build import generate
-    except ImportError:
-        return None
-    return generate
 
 
 if __name__ == "__main__":
