@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test lint validate chromium clean
+.PHONY: serve build test lint validate chromium sources clean
 
 ## Create the environment, build the site and serve it on http://127.0.0.1:8000
 serve: $(STAMP)
@@ -15,7 +15,7 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 ## Create the environment and run the whole test suite (browser tests included)
-test: $(STAMP) chromium
+test: $(STAMP) chromium sources
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/validate.py
 	$(BIN)/pytest
@@ -33,6 +33,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
 		$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## The seed lists pinned in sources.yaml: $SAFETYKB_SOURCES if set, else downloaded and checked into .cache/sources
+sources: $(STAMP)
+	@if [ -n "$$SAFETYKB_SOURCES" ]; then echo "sources: SAFETYKB_SOURCES=$$SAFETYKB_SOURCES"; \
+	else $(BIN)/python scripts/fetch_sources.py; fi
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download)
 chromium:

@@ -14,23 +14,28 @@ FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
 
 
 def run_script(name: str, *args: str, cwd: Path | None = None, timeout: float = 60,
-               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run scripts/<name> as a fresh process, the way a user does."""
+               stdin: str | None = None, env: dict[str, str] | None = None,
+               script_root: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run scripts/<name> of script_root (this checkout by default) as a fresh process, the way a user does;
+    env adds to (an empty value removes from) the environment."""
+    environ = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value:
+            environ[key] = value
+        else:
+            environ.pop(key, None)
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / name), *args],
-        cwd=cwd or REPO, capture_output=True, text=True, timeout=timeout, input=stdin,
+        [sys.executable, str(script_root / "scripts" / name), *args],
+        cwd=cwd or REPO, capture_output=True, text=True, timeout=timeout, input=stdin, env=environ,
     )
 
 
-def shared_data() -> Path:
-    """The folder of the two seed lists: $SAFETYKB_SHARED/data, else shared/data beside the checkout."""
-    candidates = []
-    if os.environ.get("SAFETYKB_SHARED"):
-        candidates.append(Path(os.environ["SAFETYKB_SHARED"]) / "data")
-    candidates += [REPO.parent / "shared" / "data", Path("/work/shared/data")]
-    for candidate in candidates:
-        if all((candidate / name / "README.md").is_file()
-               for name in ("awesome-lvlm-safety", "awesome-large-model-safety")):
-            return candidate
-    pytest.fail(f"seed lists not found in any of {[str(c) for c in candidates]}: put shared/ beside the clone "
-                "or set SAFETYKB_SHARED")
+def seed_lists() -> Path:
+    """The folder of the two pinned seed lists ($SAFETYKB_SOURCES or the cache `make sources` fills),
+    or a failure saying in one line how to provide them (never a skip)."""
+    from safetykb.importer.sources import SourcesMissing, find_data
+
+    try:
+        return find_data(None, REPO)
+    except SourcesMissing as exc:
+        pytest.fail(str(exc), pytrace=False)

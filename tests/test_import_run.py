@@ -210,9 +210,9 @@ def test_corrections_replace_cut_off_authors(tmp_path: Path) -> None:
 def test_shipped_corrections_name_real_list_entries() -> None:
     from safetykb.importer.pipeline import CORRECTIONS
     from safetykb.importer.text import title_key
-    from tests.helpers import shared_data
+    from tests.helpers import seed_lists
 
-    text = title_key(" ".join(p.read_text(encoding="utf-8") for p in shared_data().glob("*/README.md")))
+    text = title_key(" ".join(p.read_text(encoding="utf-8") for p in seed_lists().glob("*/README.md")))
     for item in yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8")):
         assert item["authors"] and all(" " in a for a in item["authors"]), item
         assert title_key(item["title"]) in text, item["title"]

@@ -5,7 +5,7 @@ section defaults and survey placements name real nodes and sections, aliases are
 come from their lists. Schemas, ids, references and trees of every record are the validator's job, asserted
 on the repository by tests/test_validate_corpus.py::test_repository_records_are_clean.
 
-The seed lists are read from $SAFETYKB_SHARED/data, else <repo>/../shared/data, else /work/shared/data.
+The seed lists are read from $SAFETYKB_SOURCES, else the cache that `make sources` fills (sources.yaml).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from safetykb.core.duplicates import normalise_title
-from tests.helpers import shared_data
+from tests.helpers import seed_lists
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY = REPO / "taxonomy"
@@ -134,7 +134,7 @@ def sections() -> dict:
 
 @cache
 def readme(name: str) -> str:
-    return (shared_data() / name / "README.md").read_text(encoding="utf-8")
+    return (seed_lists() / name / "README.md").read_text(encoding="utf-8")
 
 
 SUMMARY_RE = re.compile(r'<summary>\s*<span id="ch\d+">(.*?)(?:</span>)?\s*</summary>')

@@ -1,4 +1,5 @@
-"""Command lines of the importer: ``scripts/import_awesome.py`` and ``scripts/report.py coverage``.
+"""Command lines of the importer: ``scripts/import_awesome.py``, ``scripts/report.py coverage`` and
+``scripts/fetch_sources.py``.
 
 Exit codes: 0 done; 1 the input has problems (unparsed entries, unclassified
 papers, invalid records: nothing written); 2 bad usage or unreadable input.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from safetykb.importer.pipeline import InputError, run_import
 from safetykb.importer.report import coverage, render_text
+from safetykb.importer.sources import SourcesMissing, fetch_all, find_data
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this tree)")
     parser.add_argument(
-        "--data", type=Path, default=None, help="folder of the two seed lists (default ROOT/../shared/data)"
+        "--data", type=Path, default=None,
+        help="folder of the two seed lists (default: $SAFETYKB_SOURCES, else the cache `make sources` fills)"
     )
     parser.add_argument("--json", action="store_true", help="print the coverage report as JSON")
     parser.add_argument("--verbose", "-v", action="store_true", help="list all warnings and unclassified")
@@ -33,9 +36,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace, *, dry_run: bool, report: bool) -> int:
     root = args.root.resolve()
-    data = (args.data or root.parent / "shared" / "data").resolve()
     if not root.is_dir():
         print(f"error: repository root {root} not found (pass --root)", file=sys.stderr)
+        return 2
+    try:
+        data = find_data(args.data, REPO_ROOT)
+    except SourcesMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         res = run_import(data, root, dry_run=dry_run, allow_unclassified=args.allow_unclassified)
@@ -78,3 +85,20 @@ def report_main(argv: list[str] | None = None) -> int:
     _common(cov)
     args = parser.parse_args(argv)
     return _run(args, dry_run=True, report=True)
+
+
+def fetch_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="fetch_sources.py",
+        description="Download the seed lists at the commits pinned in sources.yaml into .cache/sources/, "
+                    "checking each file's sha256.",
+    )
+    parser.parse_args(argv)
+    try:
+        written = fetch_all(REPO_ROOT)
+    except OSError as exc:
+        print(f"fetch_sources.py: {exc} (offline? set SAFETYKB_SOURCES to a folder holding the lists)",
+              file=sys.stderr)
+        return 1
+    print(f"sources: {len(written)} file(s) downloaded, all pinned files present and checked")
+    return 0
