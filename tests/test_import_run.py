@@ -216,3 +216,31 @@ def test_shipped_corrections_name_real_list_entries() -> None:
     for item in yaml.safe_load(CORRECTIONS.read_text(encoding="utf-8")):
         assert item["authors"] and all(" " in a for a in item["authors"]), item
         assert title_key(item["title"]) in text, item["title"]
+
+
+def test_edited_record_keeps_its_facts_and_classification_on_reimport(repo):
+    """Once written, a record belongs to refresh, reviewers and contributors: a re-import keeps every edit
+    (even a moved year folder) and only brings the lists' provenance and missing link kinds up to date."""
+    run_import(FIX / "data", repo, today=TODAY)
+    old = repo / "papers" / "2023" / "smith2023alpha.yaml"
+    data = yaml.safe_load(old.read_text(encoding="utf-8"))
+    links = data.pop("links")
+    data.update(title=data["title"].upper(), year=2022, date="2022-12-30", summary="Our words.",
+                contribution=["analysis"], evaluates=["jailbreak"], links={"doi": "10.1234/x"},
+                sources=["contributor"], filed_under={})
+    data.pop("attacks", None)
+    moved = repo / "papers" / "2022" / "smith2023alpha.yaml"
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    moved.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    old.unlink()
+    res = run_import(FIX / "data", repo, today="2030-12-31")
+    assert [p.action for p in res.plans if p.rid == "smith2023alpha"] == ["update"]
+    assert not old.exists()
+    after = _load(repo, "2022/smith2023alpha.yaml")
+    for key in ("title", "year", "date", "summary", "contribution", "evaluates"):
+        assert after[key] == data[key], key
+    assert "attacks" not in after
+    assert after["links"] == {**links, "doi": "10.1234/x"}  # link kinds the record lacked come back
+    assert after["sources"][-1] == "contributor" and set(after["sources"][:-1]) <= {"awesome-lvlm-safety",
+                                                                                    "awesome-large-model-safety"}
+    assert after["filed_under"]  # where the lists file it, again

@@ -2,7 +2,10 @@
 
 Ids: first author's family name + year + first significant title word, lowercase
 ascii, letter suffix b, c, ... on collision. An existing record matched by arXiv id
-or title key keeps its id and file; a ``status: reviewed`` record is never touched.
+or title key keeps its id, file and every fact and classification it holds: once a
+record exists it is what refresh, reviewers and contributors edit, so the import only
+brings the lists' provenance up to date (``sources``, ``filed_under``) and adds link
+kinds the record lacks. A ``status: reviewed`` record is never touched.
 Records are checked against safetykb/schemas/paper.schema.json before anything is
 written; each file is written to a temporary file and renamed into place.
 """
@@ -19,6 +22,7 @@ import yaml
 from safetykb.core.fileio import write_atomic
 from safetykb.core.schema import check as check_schema
 from safetykb.core.schema import field_names
+from safetykb.importer import LISTS
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
 from safetykb.importer.text import title_key, unescape
@@ -35,6 +39,7 @@ HEADER = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.js
 FIELD_ORDER = tuple(field_names("paper"))
 LINK_ORDER = ("arxiv", "doi", "url", "code", "project")
 TAXONOMY_KINDS = ("models", "attacks", "defenses", "datasets", "benchmarks")
+_LIST_NAMES = set(LISTS)
 
 
 def schema_errors(record: dict[str, Any]) -> list[str]:
@@ -130,6 +135,23 @@ def build_record(paper: Paper, verdict: Verdict, rid: str, added: str) -> dict[s
     return {k: values[k] for k in FIELD_ORDER if values.get(k) not in (None, [], {}, "")}
 
 
+#: Fields of an existing record that the import keeps up to date: where the lists file the paper.
+LIST_OWNED = ("sources", "filed_under")
+
+
+def update_record(old: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
+    """An existing record with the lists' provenance from `fresh` and any link kind it lacks; all else kept."""
+    record = dict(old)
+    listed = set(fresh.get("sources") or [])
+    own = [s for s in old.get("sources") or [] if s not in listed and s not in _LIST_NAMES]
+    record["sources"] = [*fresh.get("sources", []), *own]
+    filed = {k: v for k, v in (old.get("filed_under") or {}).items() if k not in _LIST_NAMES}
+    record["filed_under"] = {**(fresh.get("filed_under") or {}), **filed}
+    links = {**(fresh.get("links") or {}), **(old.get("links") or {})}
+    record["links"] = {k: links[k] for k in (*LINK_ORDER, *links) if k in links}
+    return {k: record[k] for k in (*FIELD_ORDER, *record) if k in record and record[k] not in (None, [], {}, "")}
+
+
 def render(record: dict[str, Any]) -> str:
     body = yaml.dump(
         record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
@@ -173,11 +195,10 @@ def plan(
                 plans.append(Planned(paper, rid, old_path, "reviewed", matched=True))
                 continue
             added = str(data.get("added") or today)
-            record = build_record(paper, verdict, rid, added)
-            path = root / "papers" / str(paper.year) / f"{rid}.yaml"
+            record = update_record(data, build_record(paper, verdict, rid, added))
             content = render(record)
-            action = "unchanged" if content == old_text and path == old_path else "update"
-            item = Planned(paper, rid, path, action, content, old_path if path != old_path else None, True)
+            action = "unchanged" if content == old_text else "update"
+            item = Planned(paper, rid, old_path, action, content, None, True)
         else:
             rid = unique_id(paper_base_id(paper), used)
             used.add(rid)
