@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from safetykb.core import schema
 from safetykb.core.layout import KINDS, SCHEMA_DIR
 from safetykb.core.schema import check, field_names
 
@@ -43,13 +46,14 @@ def test_unknown_nested_key_names_its_place() -> None:
     assert issues[0].message.startswith("unknown key 'githb' in `links`")
 
 
-def test_missing_required_and_counters_dependency() -> None:
-    record = {k: v for k, v in PAPER.items() if k != "year"} | {"defenses": ["detection"]}
-    messages = sorted(i.message for i in check("paper", record))
-    assert messages == [
-        "`defenses` needs `counters`: name the attack types the defense works against",
-        "missing required key 'year'",
-    ]
+def test_missing_required_key() -> None:
+    record = {k: v for k, v in PAPER.items() if k != "year"}
+    assert [i.message for i in check("paper", record)] == ["missing required key 'year'"]
+
+
+def test_general_defense_needs_no_counters() -> None:
+    """Alignment with no specific threat is a defense that counters nothing (DESIGN 2): the schema allows it."""
+    assert check("paper", PAPER | {"contribution": ["defense"], "defenses": ["safety-alignment"]}) == []
 
 
 def test_bad_id_suggests_a_slug() -> None:
@@ -63,3 +67,12 @@ def test_bad_id_suggests_a_slug() -> None:
 def test_defense_node_needs_phase_and_counters() -> None:
     messages = sorted(i.message for i in check("defense", {"id": "x", "name": "X", "description": "d"}))
     assert messages == ["missing required key 'counters'", "missing required key 'phase'"]
+
+
+@pytest.mark.parametrize(("value", "ok"), [(False, True), (0, False), (True, False), ("false", False)])
+def test_authors_complete_is_false_or_absent(value: object, ok: bool) -> None:
+    """The compiled pre-check and jsonschema agree on a boolean enum (False is not 0)."""
+    record = PAPER | {"authors_complete": value}
+    assert (check("paper", record) == []) is ok
+    accepts = schema._accepts("paper")
+    assert accepts is not None and accepts(record) is ok

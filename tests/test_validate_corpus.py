@@ -22,7 +22,7 @@ def test_corpus_covers_every_check() -> None:
         "yaml-syntax", "python-tag", "several-documents", "alias-bomb", "empty-file", "unknown-key",
         "wrong-type", "bad-enum", "id-mismatch", "unknown-reference", "wrong-kind-reference", "alias-reference",
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
-        "bad-arxiv", "bad-doi", "year-folder", "defense-without-counters", "duplicate-id", "outside-year-folder",
+        "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
         "bad-date", "date-outside-year",
     }
     assert expected <= set(CASES)

@@ -174,10 +174,12 @@ def _unsupported(what: str) -> Predicate:
 
 
 def _enum(choices: list[Any]) -> Predicate:
-    if not all(isinstance(choice, str) for choice in choices):
-        raise _Unsupported("enum")
     allowed = frozenset(choices)
-    return lambda v: isinstance(v, str) and v in allowed
+    if all(isinstance(choice, str) for choice in choices):
+        return lambda v: isinstance(v, str) and v in allowed
+    if all(isinstance(choice, bool) for choice in choices):  # bool apart: jsonschema tells false from 0
+        return lambda v: isinstance(v, bool) and v in allowed
+    raise _Unsupported("enum")
 
 
 def _string(node: dict[str, Any]) -> Predicate | None:

@@ -90,11 +90,6 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield SchemaIssue(pointer, f"missing required key '{missing}'{_in(where)}")
         return
-    if validator_name == "dependentRequired":
-        yield SchemaIssue(
-            pointer or ("<defenses>",), "`defenses` needs `counters`: name the attack types the defense works against"
-        )
-        return
     value = error.instance
     if validator_name == "pattern":
         pattern = error.validator_value
