@@ -9,7 +9,7 @@ from typing import Any
 
 from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
-from safetykb.core.problems import display_path
+from safetykb.core.problems import ERROR, display_path
 from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
@@ -22,6 +22,7 @@ class Finding:
     path: Path
     pointer: Pointer
     message: str
+    severity: str = ERROR
 
 
 def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Path) -> Iterator[Finding]:

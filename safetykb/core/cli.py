@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the count line")
+    parser.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     args = parser.parse_args(argv)
     root = (args.root or repo_root()).resolve()
     if not (root / "papers").is_dir() and not (root / "taxonomy").is_dir():
@@ -34,12 +35,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"validate.py: {path}: no such file or folder", file=sys.stderr)
             return 2
     result = load_and_validate(root, args.paths or None)
-    if result.ok:
+    failed = not result.ok or (args.strict and result.warnings)
+    if not failed:
+        if result.warnings and not args.quiet:
+            print(format_report(result.warnings))
         counts = result.kb.counts()
         summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())
         print(f"ok: {sum(counts.values())} records ({summary})")
         return 0
-    report = format_report(result.problems)
+    report = format_report([*result.problems, *result.warnings])
     if args.quiet:
         report = report.splitlines()[-1]
     print(report)

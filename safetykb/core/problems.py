@@ -1,4 +1,9 @@
-"""Problems found in records: where they are and how they are reported."""
+"""Problems found in records: where they are, how grave (error or warning) and how they are reported.
+
+An error makes the knowledge base invalid (validate.py exits 1, nothing is built or written); a
+warning points at something a reviewer should look at (a title spelling a known term in the wrong
+case, a result that disagrees with its own aggregate) but is printed and let through.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One error in one file, at a 1-based line and column."""
+    """One error or warning in one file, at a 1-based line and column."""
 
     path: str
     line: int
     col: int
     message: str
+    severity: str = ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        tag = "warning: " if self.severity == WARNING else ""
+        return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
 
 
 def display_path(path: Path) -> str:
@@ -30,11 +40,18 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
 def format_report(problems: Iterable[Problem]) -> str:
-    """Every problem on its own line, sorted by file and position, then a count."""
+    """Every problem on its own line, sorted by file and position, then a count of errors and warnings."""
     ordered = sorted(set(problems))
     lines = [str(p) for p in ordered]
     files = len({p.path for p in ordered})
-    noun = "error" if len(ordered) == 1 else "errors"
-    lines.append(f"{len(ordered)} {noun} in {files} file{'s' if files != 1 else ''}")
+    errors = sum(1 for p in ordered if p.severity == ERROR)
+    warnings = len(ordered) - errors
+    parts = [_count(errors, "error")] if errors or not warnings else []
+    parts += [_count(warnings, "warning")] if warnings else []
+    lines.append(f"{' and '.join(parts)} in {_count(files, 'file')}")
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from typing import Any
 
 from safetykb.core.checks import CrossChecker, Finding, check_fields, check_file_identity
 from safetykb.core.layout import record_files
-from safetykb.core.problems import Problem, display_path, format_report
+from safetykb.core.problems import ERROR, WARNING, Problem, display_path, format_report
 from safetykb.core.records import KnowledgeBase
 from safetykb.core.schema import check as schema_check
 from safetykb.core.yamlsafe import LoadError, Positions, read_record
@@ -29,10 +29,11 @@ from safetykb.core.yamlsafe import LoadError, Positions, read_record
 
 @dataclass
 class Result:
-    """The records that loaded and every problem found."""
+    """The records that loaded, every error found (`problems`) and every warning."""
 
     kb: KnowledgeBase
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,8 @@ def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
     if only:
         wanted = [p.resolve() for p in only]
         problems = [p for p in problems if _under(Path(p.path).resolve(), wanted)]
-    return Result(kb, sorted(set(problems)))
+    found = sorted(set(problems))
+    return Result(kb, [p for p in found if p.severity == ERROR], [p for p in found if p.severity == WARNING])
 
 
 FileCheck = tuple[Any, str, LoadError | None, list[Finding]]
@@ -164,7 +166,7 @@ def _place(findings: list[Finding], texts: dict[Path, str]) -> list[Problem]:
         positions = Positions(texts.get(path, ""))
         for finding in items:
             line, col = positions.locate(finding.pointer)
-            placed.append(Problem(display_path(path), line, col, finding.message))
+            placed.append(Problem(display_path(path), line, col, finding.message, finding.severity))
     return placed
 
 
