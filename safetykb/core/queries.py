@@ -324,14 +324,17 @@ def papers_by(
 
 @dataclass
 class Cell:
-    """Attack and defense papers of one (model family, attack type) cell, subtrees included."""
+    """Attack and defense papers of one (model family, attack type) cell, subtrees included; `broader` holds
+    the defense papers against a parent of the attack type (which cover it too), not already in `defenses`."""
 
     attacks: set[str] = field(default_factory=set)
     defenses: set[str] = field(default_factory=set)
+    broader: set[str] = field(default_factory=set)
 
     @property
     def gap(self) -> bool:
-        return bool(self.attacks) and not self.defenses
+        """Attack papers and no defense paper, neither against the type nor against a broader type."""
+        return bool(self.attacks) and not self.defenses and not self.broader
 
 
 @dataclass
@@ -355,11 +358,13 @@ def matrix(graph: Graph) -> Matrix:
     for kind in ("model", "attack"):
         for node in of_kind(graph, kind):
             up[node] = {node, *ancestors(graph, node)}
+    down = {node: subtree(graph, node) - {node} for node in of_kind(graph, "attack")}
     cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
     for paper in of_kind(graph, "paper"):
         models: set[str] = set()
         proposed: set[str] = set()
         countered: set[str] = set()
+        covered: set[str] = set()
         for _p, target, rel in graph.out_edges(paper, data="relation"):
             if rel == "targets":
                 models |= up.get(target, {target})
@@ -367,11 +372,14 @@ def matrix(graph: Graph) -> Matrix:
                 proposed |= up.get(target, {target})
             elif rel == "counters":
                 countered |= up.get(target, {target})
+                covered |= down.get(target, set())
         for model in models:
             for attack in proposed:
                 cells[(model, attack)].attacks.add(paper)
             for attack in countered:
                 cells[(model, attack)].defenses.add(paper)
+            for attack in covered - countered:
+                cells[(model, attack)].broader.add(paper)
     result = Matrix(tree_order(graph, "model"), tree_order(graph, "attack"), dict(cells))
     graph.graph["_matrix"] = result
     return result
