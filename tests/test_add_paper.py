@@ -365,6 +365,41 @@ def test_defense_needs_counters(kb_copy: Path) -> None:
     assert code == 2 and "--counters" in err
 
 
+def test_general_defense_with_counters_none(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, "-", "--models", "llm", "--defenses", "safety-alignment", "--counters", "none",
+                          stdin="@misc{a, title={Learning from Preferences}, author={Amodei, Dario}, year=2024}")
+    assert code == 0, err
+    record = read(kb_copy / "papers" / "2024" / "amodei2024learning.yaml")
+    assert record["defenses"] == ["safety-alignment"] and "counters" not in record
+    assert run_script("validate.py", "--root", ".", "--strict", cwd=kb_copy).returncode == 0, "no warning either"
+
+
+def test_counters_none_needs_a_general_defense_type(kb_copy: Path) -> None:
+    before = paper_files(kb_copy)
+    code, _out, err = add(kb_copy, "-", "--models", "llm", "--defenses", "backdoor-removal", "--counters", "None",
+                          stdin="@misc{a, title={T}, author={A, B}, year=2024}")
+    assert code == 2
+    assert ("'--counters none' is for a general defense, and backdoor-removal is not a general defense type "
+            "(safety-alignment are): name the attack types it defends against") in err
+    assert paper_files(kb_copy) == before
+
+
+def test_prompt_accepts_none_for_a_general_defense_only(kb_copy: Path) -> None:
+    answers = ["llm", "defense", "backdoor removal, safety alignment", "none", "", "", "", ""]
+    code, out, err = add(kb_copy, "@misc{k, title={Aligning Models}, author={Lee, Ann}, year=2024}",
+                         interactive=True, answers=answers)
+    assert code == 0, err
+    assert "'none' for a general defense" in out
+    record = read(kb_copy / "papers" / "2024" / "lee2024aligning.yaml")
+    assert record["defenses"] == ["backdoor-removal", "safety-alignment"] and "counters" not in record
+    answers = ["llm", "defense", "backdoor removal", "none", "backdoor", "", "", "", ""]
+    code, out, err = add(kb_copy, "@misc{k, title={Pruning Triggers}, author={Lee, Ann}, year=2024}",
+                         interactive=True, answers=answers)
+    assert code == 0, err
+    assert "backdoor-removal is not a general defense type" in out
+    assert read(kb_copy / "papers" / "2024" / "lee2024pruning.yaml")["counters"] == ["backdoor"]
+
+
 def test_unknown_term_suggests(kb_copy: Path) -> None:
     code, _out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbrek",
                           stdin="@misc{a, title={T}, author={A, B}, year=2024}")

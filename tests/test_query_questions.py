@@ -32,7 +32,8 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("defenses countering backdoor", "defenses", ["liu2024cleanvid", "kim2023purify"]),
     ("Defences against jailbreak attacks on multimodal LLMs", "defenses", ["wang2024adashield", "chen2024bathe"]),
     ("how to protect MLLMs from jailbreaks", "defenses", ["wang2024adashield", "chen2024bathe"]),
-    ("defenses against clean-label backdoors", "defenses", ["liu2024cleanvid"]),
+    # ... and after them, marked, the defenses against the broader attack type (backdoor in general)
+    ("defenses against clean-label backdoors", "defenses", ["liu2024cleanvid", "kim2023purify"]),
     ("defenses on LLMs", "defenses", ["kim2023purify"]),
     ("backdoor removal defenses", "defenses", ["liu2024cleanvid", "kim2023purify"]),
     # attacks on a family (of a type)
@@ -72,7 +73,7 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
         "counters",
         ["inference-alignment", "safety-alignment", "wang2024adashield", "chen2024bathe"],
     ),
-    ("what counters clean-label backdoor", "counters", ["backdoor-removal", "liu2024cleanvid"]),
+    ("what counters clean-label backdoor", "counters", ["backdoor-removal", "liu2024cleanvid", "kim2023purify"]),
     ("defense types against backdoor", "counters", ["backdoor-removal", "liu2024cleanvid", "kim2023purify"]),
     # where defenses are missing
     ("where are defenses missing", "gaps", ["dm:backdoor", "dm:clean-label-backdoor", "dm:jailbreak"]),

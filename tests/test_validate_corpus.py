@@ -24,6 +24,7 @@ def test_corpus_covers_every_check() -> None:
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
         "bad-date", "date-outside-year",
+        "counters-outside-defense-type", "specific-defense-without-counters", "background-with-threat",
     }
     assert expected <= set(CASES)
 

@@ -29,7 +29,8 @@ FLAG_HELP: dict[str, str] = {
                     "attack, defense, benchmark, dataset, evaluation, survey, analysis",
     "attacks": "attack types the paper proposes (needed with contribution attack), e.g. --attacks jailbreak",
     "defenses": "defense types the paper proposes (needed with contribution defense)",
-    "counters": "attack types the defense works against (needed with --defenses)",
+    "counters": "attack types the defense works against (needed with --defenses); 'none' for a general defense "
+                "with no specific threat (a defense type marked general: alignment, guardrails, unlearning)",
     "evaluates": "attack types a benchmark or evaluation measures",
     "introduces": "dataset or benchmark ids the paper introduces",
     "uses": "dataset or benchmark ids the paper uses",
@@ -72,6 +73,7 @@ class Classification:
     threat_model: str | None = None
     code: str | None = None
     summary: str | None = None
+    general: bool = False  # `--counters none`: a general defense, no specific threat
 
     def copy(self) -> Classification:
         return Classification(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(self).items()})
@@ -97,7 +99,7 @@ class Classification:
             gaps.append("attacks")
         if "defense" in contribution and not self.defenses:
             gaps.append("defenses")
-        if self.defenses and not self.counters:
+        if self.defenses and not self.counters and not self.general:
             gaps.append("counters")
         return gaps
 
@@ -116,11 +118,30 @@ def resolve_terms(graph: Graph, name: str, terms: list[str]) -> list[str]:
     return ids
 
 
+NO_COUNTERS = "none"
+
+
+def general_defense(graph: Graph, defenses: list[str]) -> None:
+    """ValueError unless some defense type may go without counters (its taxonomy node says `general: true`)."""
+    if any(graph.nodes[d].get("general") for d in defenses if d in graph):
+        return
+    general = sorted(n for n, data in graph.nodes(data=True) if data.get("kind") == "defense" and data.get("general"))
+    named = ", ".join(defenses) or "no defense type"
+    raise ValueError(f"'--counters {NO_COUNTERS}' is for a general defense, and {named} is not a general defense "
+                     f"type ({', '.join(general)} are): name the attack types it defends against")
+
+
 def resolve_all(graph: Graph, given: Classification) -> Classification:
-    """The flags' terms as ids (UnknownTerm, or ValueError for a bad contribution/threat model)."""
+    """The flags' terms as ids (UnknownTerm, or ValueError for a bad contribution/threat model, or for
+    `--counters none` with no general defense type)."""
     out = given.copy()
+    if [c.lower() for c in given.counters] == [NO_COUNTERS]:
+        out.general, given = True, given.copy()
+        given.counters = []
     for name in LIST_FIELDS:
         setattr(out, name, resolve_terms(graph, name, getattr(given, name)))
+    if out.general:
+        general_defense(graph, out.defenses)
     bad = [c for c in out.contribution if c not in contributions()]
     if bad:
         raise ValueError(f"unknown contribution '{bad[0]}': choose from {', '.join(contributions())}")
@@ -165,6 +186,34 @@ class Prompter:
             except UnknownTerm as exc:
                 self.say(f"  {exc}")
 
+    def ask_counters(self, out: Classification) -> list[str]:
+        """The attack types a defense counters; 'none' for a general defense (when its type allows it)."""
+        self.say(f"\nAttack types the defense works against ('{NO_COUNTERS}' for a general defense with no "
+                 "specific threat): ids, names or aliases, separated by commas. Choices:")
+        self.choices(LIST_FIELDS["counters"])
+        while True:
+            hint = f" [{', '.join(out.counters)}]" if out.counters else (f" [{NO_COUNTERS}]" if out.general else
+                                                                          " (required)")
+            answer = self.ask(f"counters{hint}: ").strip()
+            if not answer and (out.counters or out.general):
+                return list(out.counters)
+            if answer.lower() == NO_COUNTERS:
+                try:
+                    general_defense(self.graph, out.defenses)
+                except ValueError as exc:
+                    self.say(f"  {exc}")
+                    continue
+                out.general = True
+                return []
+            if not answer:
+                self.say("  counters is required")
+                continue
+            try:
+                out.general = False
+                return resolve_terms(self.graph, "counters", split_terms(answer))
+            except UnknownTerm as exc:
+                self.say(f"  {exc}")
+
     def ask_choice(self, name: str, options: list[str], default: list[str], many: bool, required: bool) -> list[str]:
         while True:
             hint = f" [{', '.join(default)}]" if default else (" (required)" if required else " (Enter to skip)")
@@ -200,8 +249,7 @@ class Prompter:
         if "defense" in out.contribution:
             out.defenses = self.ask_list("defenses", "Defense types the paper proposes", out.defenses,
                                          required=True)
-            out.counters = self.ask_list("counters", "Attack types the defense works against", out.counters,
-                                         required=True)
+            out.counters = self.ask_counters(out)
         if {"benchmark", "evaluation", "analysis", "dataset"} & set(out.contribution):
             out.evaluates = self.ask_list("evaluates", "Attack types it measures", out.evaluates, required=False)
         out.method = self.ask_text("method (short name)", out.method)

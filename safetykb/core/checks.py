@@ -9,7 +9,7 @@ from typing import Any
 
 from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
-from safetykb.core.problems import ERROR, display_path
+from safetykb.core.problems import ERROR, WARNING, display_path
 from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
@@ -92,6 +92,7 @@ class CrossChecker:
         yield from self._references()
         yield from self._cycles()
         yield from self._duplicates()
+        yield from classification_findings(self.kb, self.paths)
 
     def _unique_ids(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
         for record_id, places in seen_ids.items():
@@ -195,3 +196,65 @@ def _alias_index(kb: KnowledgeBase) -> dict[str, str]:
             if isinstance(record.get("name"), str):
                 index.setdefault(record["name"].lower(), record_id)
     return index
+
+
+# ---------------------------------------------------------------- classification rules (warnings)
+
+#: Paper fields that say which threats a paper is about; a background paper has none of them.
+THREAT_FIELDS = ("attacks", "defenses", "counters", "evaluates")
+
+
+def _lineage(nodes: dict[str, dict[str, Any]], node: str) -> list[str]:
+    """A tree node, then its parent, grandparent, ... (stops at a cycle or an unknown id)."""
+    chain = [node]
+    while True:
+        parent = nodes.get(chain[-1], {}).get("parent")
+        if not isinstance(parent, str) or parent not in nodes or parent in chain:
+            return chain
+        chain.append(parent)
+
+
+def classification_findings(kb: KnowledgeBase, paths: dict[tuple[str, str], Path]) -> Iterator[Finding]:
+    """Warnings for the classification rules of CONTRIBUTING.md that records can show broken:
+
+    - a defense paper counters an attack type that none of its defense types counters (a defense type
+      covers what it and its parent types counter, with their subtypes): the defense type or the
+      counters are probably wrong;
+    - a defense paper without counters whose defense types are all specific (none is `general`): it
+      should name the threat it defends against and evaluates against;
+    - a background paper with attacks, defenses, counters or evaluates: background studies no threat.
+    """
+    attacks, defenses = kb.of("attack"), kb.of("defense")
+    for paper_id, paper in sorted(kb.papers.items()):
+        path = paths[("paper", paper_id)]
+        types = [t for t in ref_values(paper.get("defenses")) if t in defenses]
+        if "background" in ref_values(paper.get("contribution")):
+            for field in THREAT_FIELDS:
+                if ref_values(paper.get(field)):
+                    yield Finding(path, (field,), f"a background paper has no `{field}`: background papers study "
+                                  "no threat; remove the field, or change the contribution if the paper does study "
+                                  "one (CONTRIBUTING.md, 'Classifying a paper')", WARNING)
+            continue
+        if not types:
+            continue
+        covered: dict[str, list[str]] = {}  # attack type -> the defense types that counter it
+        for kind in types:
+            for owner in _lineage(defenses, kind):
+                for attack in ref_values(defenses[owner].get("counters")):
+                    covered.setdefault(attack, []).append(kind)
+        counters = paper.get("counters")
+        values = ref_values(counters)
+        for i, attack in enumerate(values):
+            if attack not in attacks or set(_lineage(attacks, attack)) & set(covered):
+                continue
+            pointer: Pointer = ("counters", i) if isinstance(counters, list) else ("counters",)
+            names = ", ".join(f"{t} ({', '.join(ref_values(defenses[t].get('counters'))) or 'nothing'})" for t in types)
+            yield Finding(path, pointer, f"counters '{attack}', which none of its defense types counters: {names}; "
+                          f"choose the defense type by mechanism, or drop '{attack}' if the paper does not defend "
+                          "against it (CONTRIBUTING.md, 'Classifying a paper')", WARNING)
+        if not values and not any(defenses[t].get("general") for t in types):
+            general = sorted(d for d, rec in defenses.items() if rec.get("general"))
+            yield Finding(path, ("defenses",), f"a defense without `counters`, but {', '.join(types)} "
+                          f"{'is' if len(types) == 1 else 'are'} not a general defense type: name the attack types "
+                          f"it defends against and evaluates against in `counters` (only {', '.join(general)} "
+                          "may go without)", WARNING)

@@ -324,14 +324,17 @@ def papers_by(
 
 @dataclass
 class Cell:
-    """Attack and defense papers of one (model family, attack type) cell, subtrees included."""
+    """Attack and defense papers of one (model family, attack type) cell, subtrees included; `broader` holds
+    the defense papers against a parent of the attack type (which cover it too), not already in `defenses`."""
 
     attacks: set[str] = field(default_factory=set)
     defenses: set[str] = field(default_factory=set)
+    broader: set[str] = field(default_factory=set)
 
     @property
     def gap(self) -> bool:
-        return bool(self.attacks) and not self.defenses
+        """Attack papers and no defense paper, neither against the type nor against a broader type."""
+        return bool(self.attacks) and not self.defenses and not self.broader
 
 
 @dataclass
@@ -355,11 +358,13 @@ def matrix(graph: Graph) -> Matrix:
     for kind in ("model", "attack"):
         for node in of_kind(graph, kind):
             up[node] = {node, *ancestors(graph, node)}
+    down = {node: subtree(graph, node) - {node} for node in of_kind(graph, "attack")}
     cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
     for paper in of_kind(graph, "paper"):
         models: set[str] = set()
         proposed: set[str] = set()
         countered: set[str] = set()
+        covered: set[str] = set()
         for _p, target, rel in graph.out_edges(paper, data="relation"):
             if rel == "targets":
                 models |= up.get(target, {target})
@@ -367,11 +372,14 @@ def matrix(graph: Graph) -> Matrix:
                 proposed |= up.get(target, {target})
             elif rel == "counters":
                 countered |= up.get(target, {target})
+                covered |= down.get(target, set())
         for model in models:
             for attack in proposed:
                 cells[(model, attack)].attacks.add(paper)
             for attack in countered:
                 cells[(model, attack)].defenses.add(paper)
+            for attack in covered - countered:
+                cells[(model, attack)].broader.add(paper)
     result = Matrix(tree_order(graph, "model"), tree_order(graph, "attack"), dict(cells))
     graph.graph["_matrix"] = result
     return result
@@ -507,3 +515,100 @@ def papers_on(
         found &= papers_with(graph, "targets", subtree(graph, model_id))
         words.append(f"on {_scope(graph, model_id)}")
     return Answer(" ".join(words), newest_first(graph, found))
+
+
+# ---------------------------------------------------------------- added for issue 11: uses, broader defenses, text
+
+
+def papers_using(graph: Graph, resource: str, contribution: str | None = None) -> Answer:
+    """Papers that evaluate on a dataset or benchmark (`uses`) or introduce it, newest first; with
+    `contribution` ('attack', 'defense', ...) only the papers making that contribution."""
+    resource_id = require(graph, resource, "dataset", "benchmark")
+    found = papers_with(graph, "uses", [resource_id]) | papers_with(graph, "introduces", [resource_id])
+    words = "papers"
+    if contribution:
+        found = {p for p in found if contribution in (graph.nodes[p].get("contribution") or [])}
+        words = f"{contribution} papers"
+    return Answer(f"{words} evaluated on {resource_id}", newest_first(graph, found))
+
+
+def resources_of(graph: Graph, paper: str) -> tuple[list[str], list[str]]:
+    """(datasets and benchmarks the paper uses, those it introduces), each by name; a resource it both
+    introduces and evaluates on is listed once, as introduced."""
+    introduced = sorted({t for _p, t, rel in graph.out_edges(paper, data="relation") if rel == "introduces"})
+    used = sorted({t for _p, t, rel in graph.out_edges(paper, data="relation") if rel == "uses"} - set(introduced))
+    return used, introduced
+
+
+def broader_defenses(graph: Graph, attack: str, model: str | None = None, defense: str | None = None) -> Answer:
+    """Defense papers against a broader attack type (an ancestor of `attack`) that do not name `attack`
+    or a subtype: a defense against prompt injection in general also covers indirect prompt injection.
+    Filtered to a model family and a defense type (subtrees) when given."""
+    attack_id = require(graph, attack, "attack")
+    broader = ancestors(graph, attack_id)
+    found = papers_with(graph, "counters", broader) - papers_with(graph, "counters", subtree(graph, attack_id))
+    if defense:
+        found &= papers_with(graph, "proposes", subtree(graph, require(graph, defense, "defense")))
+    understood = f"defenses against a broader type than {attack_id} ({', '.join(broader)})"
+    if model:
+        model_id = require(graph, model, "model")
+        found &= papers_with(graph, "targets", subtree(graph, model_id))
+        understood += f" on {_scope(graph, model_id)}"
+    return Answer(understood, newest_first(graph, found))
+
+
+def countered_broader(graph: Graph, paper: str, attack: str) -> list[str]:
+    """The ancestors of `attack` that a paper counters (why it is listed as a broader defense)."""
+    own = {t for _p, t, rel in graph.out_edges(paper, data="relation") if rel == "counters"}
+    return [a for a in ancestors(graph, attack) if a in own]
+
+
+#: Paper fields whose taxonomy nodes' names and aliases count as the paper's own words in a text search.
+TEXT_NODE_FIELDS = ("attacks", "defenses", "counters", "evaluates")
+
+
+_STEMS: dict[str, str] = {}
+
+
+def stems(text: str) -> list[str]:
+    """Snowball (English) stems of the words of a text: 'Typographic attacks' -> ['typograph', 'attack']."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower() if text.isascii() else normalise_term(text))
+    new = [t for t in set(tokens) if t not in _STEMS]
+    if new:
+        from snowballstemmer import stemmer  # small and pure Python; loaded only by a text search
+
+        _STEMS.update(zip(new, stemmer("english").stemWords(new), strict=True))
+    return [_STEMS[t] for t in tokens]
+
+
+def text_index(graph: Graph) -> dict[str, set[str]]:
+    """stem -> papers whose title, method or summary (or the names and aliases of their attack and
+    defense types) has a word with that stem. Built once per graph."""
+    cached = graph.graph.get("_text_index")
+    if cached is not None:
+        return cached
+    node_words: dict[str, str] = {}
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") in ("attack", "defense"):
+            node_words[node] = " ".join([str(data.get("name") or ""), *map(str, data.get("aliases") or [])])
+    index: dict[str, set[str]] = defaultdict(set)
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != "paper":
+            continue
+        parts = [str(data.get(f) or "") for f in ("title", "method", "summary")]
+        for field_name in TEXT_NODE_FIELDS:
+            parts += [node_words.get(t, "") for t in data.get(field_name) or []]
+        for stem in stems(" ".join(parts)):
+            index[stem].add(node)
+    graph.graph["_text_index"] = dict(index)
+    return graph.graph["_text_index"]
+
+
+def text_matches(graph: Graph, words: Iterable[str]) -> set[str]:
+    """Papers whose text (see `text_index`) has every one of the words (compared by stem)."""
+    index = text_index(graph)
+    found: set[str] | None = None
+    for stem in {s for w in words for s in stems(w)}:
+        have = index.get(stem, set())
+        found = set(have) if found is None else found & have
+    return found or set()

@@ -7,7 +7,8 @@ benchmark -> contribution [benchmark], evaluates = threats; analysis ->
 contribution [analysis], evaluates = threats; mixed, or a rule missing the ids it
 needs, decides nothing. A per-paper entry (matched by list and title key) replaces
 the rule for that list entry. A paper filed in several places gets the union. A
-paper with none of attacks, defenses+counters, evaluates is unclassified.
+paper with none of attacks, defenses, evaluates, and not a background paper, is
+unclassified (a defense may leave counters out: a general defense has no specific threat).
 Both data files are read at run time; either may be absent.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from safetykb.core.schema import schema
 from safetykb.importer import LARGE_MODEL_LIST, LISTS
 from safetykb.importer.merge import Paper
 from safetykb.importer.model import Entry
@@ -30,7 +32,7 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Loader = yaml.SafeLoader
 
 ROLES = {"attack", "defense", "mixed", "benchmark", "analysis"}
-CONTRIBUTIONS = {"attack", "defense", "benchmark", "dataset", "evaluation", "survey", "analysis"}
+CONTRIBUTIONS = set(schema("paper")["properties"]["contribution"]["items"]["enum"])
 LIST_FIELDS = ("contribution", "attacks", "defenses", "counters", "evaluates", "models", "introduces", "uses")
 SCALAR_FIELDS = ("method", "threat_model")
 VERDICT_LISTS = ("contribution", "attacks", "defenses", "counters", "evaluates", "introduces", "uses")
@@ -89,9 +91,8 @@ class Verdict:
 
     @property
     def classified(self) -> bool:
-        return bool(self.attacks or (self.defenses and self.counters) or self.evaluates) and bool(
-            self.models and self.contribution
-        )
+        said = self.attacks or self.defenses or self.evaluates or "background" in self.contribution
+        return bool(said) and bool(self.models and self.contribution)
 
     def add(self, name: str, values: list[str]) -> None:
         target: list[str] = getattr(self, name)
@@ -223,8 +224,6 @@ def load_per_paper(folder: Path, rules: Rules) -> None:
             bad = sorted(set(clean.get("contribution", [])) - CONTRIBUTIONS)
             if bad:
                 rules.errors.append(f"{where}: unknown contribution {bad}")
-            if clean.get("defenses") and not clean.get("counters"):
-                rules.errors.append(f"{where}: 'defenses' given without 'counters'")
             key = (list_name, title_key(item["title"]))
             rules.per_paper.setdefault(key, []).append((f"{where} ({item['title'][:60]!r})", clean))
 

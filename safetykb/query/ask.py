@@ -68,6 +68,8 @@ def answer(graph: Graph, query: Query, question: str = "") -> Reply:
     handler = _HANDLERS[query.kind or "papers"]
     reply = handler(graph, query)
     reply.question = question
+    if query.newest:
+        _newest_first(graph, reply)
     if reply.empty and not reply.nearest:
         reply.nearest = nearest(graph, query)
     return reply
@@ -81,12 +83,40 @@ def _combine(graph: Graph, query: Query, parts: list[q.Answer]) -> tuple[str, li
     author/venue/year filters applied through `papers_by`."""
     understood = "; ".join(dict.fromkeys(p.understood for p in parts))
     ids = q.newest_first(graph, {i for p in parts for i in p.ids})
+    understood, ids = _narrow(graph, query, understood, ids)
     if query.author or query.venue or query.since is not None or query.until is not None:
         filtered = q.papers_by(graph, query.author, query.venue, query.since, query.until, within=ids)
         ids = filtered.ids
         extra = filtered.understood.removeprefix("papers").strip()
         understood = f"{understood}, {extra}" if extra else understood
     return understood, ids
+
+
+def _narrow(graph: Graph, query: Query, understood: str, ids: list[str]) -> tuple[str, list[str]]:
+    """Papers evaluated on the question's datasets or benchmarks, and having its free-text words."""
+    if query.resources and query.kind in ("defenses", "counters", "attacks"):
+        users = set().union(*(q.papers_using(graph, r).ids for r in query.resources))
+        ids = [i for i in ids if i in users]
+        understood += f", evaluated on {' or '.join(query.resources)}"
+    if query.text:
+        found = q.text_matches(graph, query.text)
+        ids = [i for i in ids if i in found]
+        understood += ", with " + " ".join(f'"{w}"' for w in query.text) + " in title, method or summary"
+    return understood, ids
+
+
+def _newest_first(graph: Graph, reply: Reply) -> None:
+    """'latest', 'recent': the papers of a reply as one list, newest first (other results keep their groups)."""
+    papers = [g for g in reply.groups if g.kind == "paper"]
+    if len(papers) < 2 and not any(g.reasons for g in papers):
+        for group in papers:
+            group.title = "newest first"
+        return
+    ids = q.newest_first(graph, {i for g in papers for i in g.ids})
+    reasons = {i: r for g in papers for i, r in g.reasons.items()}
+    merged = Group("newest first", ids, reasons=reasons)
+    reply.groups = [g for g in reply.groups if g.kind != "paper"] + [merged]
+    reply.understood += ", newest first"
 
 
 def _each(values: list[str]) -> list[str | None]:
@@ -100,7 +130,32 @@ def _defenses(graph: Graph, query: Query) -> Reply:
     ]
     understood, ids = _combine(graph, query, parts)
     scope = set().union(*(q.subtree(graph, d) for d in query.defenses)) if query.defenses else None
-    return Reply("", query, understood, _plural(len(ids), "paper"), _by_type(graph, ids, "defenses", "defense", scope))
+    groups = _by_type(graph, ids, "defenses", "defense", scope)
+    broader = _broader(graph, query, set(ids))
+    count = _plural(len(ids), "paper")
+    if broader.ids:
+        groups.append(broader)
+        count += f" and {_plural(len(broader.ids), 'paper')} against a broader attack type"
+    return Reply("", query, understood, count, groups)
+
+
+def _broader(graph: Graph, query: Query, listed: set[str]) -> Group:
+    """Defense papers against a broader attack type than the one asked (prompt injection in general for
+    indirect prompt injection), with the same filters, each marked with the type it counters."""
+    parts = [
+        q.broader_defenses(graph, a, m, d)
+        for a, m, d in product(query.attacks, _each(query.models), _each(query.defenses))
+    ]
+    if not parts:
+        return Group("", [])
+    _understood, ids = _combine(graph, query, parts)
+    ids = [i for i in ids if i not in listed]
+    reasons = {}
+    for node in ids:
+        types = dict.fromkeys(t for a in query.attacks for t in q.countered_broader(graph, node, a))
+        reasons[node] = f"counters the broader {', '.join(types)}"
+    asked = ", ".join(query.attacks)
+    return Group(f"against a broader attack type (covering {asked})", ids, reasons=reasons)
 
 
 def _attacks(graph: Graph, query: Query) -> Reply:
@@ -121,7 +176,7 @@ def _papers(graph: Graph, query: Query) -> Reply:
         understood, ids = _combine(graph, query, parts)
     else:
         found = q.papers_by(graph, query.author, query.venue, query.since, query.until)
-        understood, ids = found.understood, found.ids
+        understood, ids = _narrow(graph, query, found.understood, found.ids)
     return Reply("", query, understood, _plural(len(ids), "paper"), _by_year(graph, ids))
 
 
@@ -153,12 +208,34 @@ def _counters(graph: Graph, query: Query) -> Reply:
     papers_reply = _defenses(graph, query)
     understood = papers_reply.understood.replace("defenses countering", "defense types and defenses countering")
     groups = [Group("defense types", types, kind="defense"), *papers_reply.groups]
-    count = f"{_plural(len(types), 'defense type')} and {_plural(len(papers_reply.ids), 'paper')}"
+    count = f"{_plural(len(types), 'defense type')} and {papers_reply.count}"
     return Reply("", query, understood, count, groups)
+
+
+def _resources_of_paper(graph: Graph, query: Query, kinds: tuple[str, ...]) -> Reply:
+    """The datasets and benchmarks one paper evaluates on (`uses`) and introduces."""
+    paper = query.paper or ""
+    used, introduced = q.resources_of(graph, paper)
+    word = " and ".join(f"{k}s" for k in kinds)
+    groups = []
+    for title, ids in (("evaluated on", used), ("introduced", introduced)):
+        ids = [i for i in ids if graph.nodes[i].get("kind") in kinds]
+        if ids:
+            groups.append(Group(f"{title} ({_plural(len(ids), 'result')})", ids, kind=graph.nodes[ids[0]]["kind"]))
+    n = sum(len(g.ids) for g in groups)
+    count = _plural(n, "result") if len(kinds) > 1 else _plural(n, kinds[0])
+    reply = Reply("", query, f"{word} {paper} evaluates on or introduces", count, groups)
+    if not groups:
+        method = graph.nodes[paper].get("method") or paper
+        reply.nearest = [f"no dataset or benchmark is linked to {method} yet (its record has no `uses` or "
+                         "`introduces`)"]
+    return reply
 
 
 def _resources(kinds: tuple[str, ...]) -> Callable[[Graph, Query], Reply]:
     def handle(graph: Graph, query: Query) -> Reply:
+        if query.paper:
+            return _resources_of_paper(graph, query, kinds)
         parts = [q.resources_for(graph, a, m) for a, m in product(_each(query.attacks), _each(query.models))]
         ids = list(dict.fromkeys(i for p in parts for i in p.ids if graph.nodes[i].get("kind") in kinds))
         word = " and ".join(f"{k}s" for k in kinds)

@@ -6,7 +6,10 @@ and benchmarks; venues, authors, paper ids and method names of the papers.
 Matching ignores case, accents, hyphens, plurals and filler words, and tries
 the longest phrase first ("LLM agents" before "LLM"). A question with nothing
 recognisable, or with a word that is close to a known term, raises
-`Unreadable` with examples and "did you mean" suggestions.
+`Unreadable` with examples and "did you mean" suggestions. Any other word the
+vocabulary does not know is searched in the papers' titles, methods and
+summaries (`Query.text`), unless no paper has it. "latest" or "recent" asks
+for one list, newest first.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ EXAMPLES: tuple[str, ...] = (
     "papers at CVPR 2024",
     "gaps for agents",
     "papers related to gong2023figstep",
+    "defenses evaluated on HarmBench",
+    "which benchmarks does FigStep use",
+    "latest typographic attacks",
 )
 
 _TAXONOMY_KINDS = ("attack", "model", "defense", "benchmark", "dataset")
@@ -93,8 +99,11 @@ countering counteracting cover covering covered towards toward regarding concern
 current recent latest new newest
 type types kind kinds category categories class classes sort sorts different various main major
 aimed aim target targeting targeted proposed propose proposing use used using publish published appear
-appeared appearing present presented s by
+appeared appearing present presented s by evaluated tested measured benchmarked
 """)
+
+#: Words asking for the newest papers first ("latest attacks on agents").
+NEWEST: frozenset[str] = _wordset("latest recent recently newest new")
 
 _STOP_AFTER_AUTHOR = frozenset(
     {
@@ -153,6 +162,9 @@ class Query:
     since: int | None = None
     until: int | None = None
     related: str | None = None
+    paper: str | None = None  # the paper whose datasets and benchmarks are asked for
+    text: list[str] = field(default_factory=list)  # words searched in titles, methods and summaries
+    newest: bool = False  # one list, newest first
     ignored: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -168,9 +180,12 @@ class Query:
             "since": self.since,
             "until": self.until,
             "related": self.related,
+            "paper": self.paper,
+            "text": self.text,
+            "newest": self.newest,
             "ignored": self.ignored,
         }
-        return {k: v for k, v in data.items() if v not in (None, [], "")}
+        return {k: v for k, v in data.items() if v not in (None, [], "", False)}
 
 
 # ---------------------------------------------------------------- words
@@ -303,6 +318,7 @@ def parse(question: str, graph: Graph) -> Query:
                 f"unknown word{'s' if len(close) > 1 else ''}: " + ", ".join(f"'{tokens[i]}'" for i in sorted(close)),
                 suggestions,
             )
+    _read_text(query, reading, graph, set(close))
     if query.kind == "related" and not query.related:
         raise Unreadable(
             "related to which paper? name a paper id, e.g. 'papers related to gong2023figstep'",
@@ -314,6 +330,23 @@ def parse(question: str, graph: Graph) -> Query:
             "benchmark, author, venue, year or paper"
         )
     return query
+
+
+def _read_text(query: Query, reading: _Reading, graph: Graph, misspelt: set[int]) -> None:
+    """Unknown words become words to search in the papers' titles, methods and summaries, when at least
+    one paper has them; the others (and misspelt words) stay ignored."""
+    from safetykb.core.queries import text_matches
+
+    kept: list[str] = []
+    ignored: list[str] = []
+    for i in reading.unknown:
+        token = reading.tokens[i]
+        if i not in misspelt and len(token) >= 3 and not token.isdigit() and text_matches(graph, [token]):
+            kept.append(token)
+        else:
+            ignored.append(token)
+    query.text = list(dict.fromkeys(kept))
+    query.ignored = ignored
 
 
 def _fixed_text(question: str, tokens: list[str], close: dict[int, str]) -> str:
@@ -333,6 +366,7 @@ def _parse_tokens(tokens: list[str], vocab: Vocabulary) -> tuple[Query, _Reading
     _read_phrases(reading, query, vocab)
     _read_rest(reading)
     _read_loose_author(reading, query, vocab)
+    query.newest = any(t in NEWEST for t in tokens)
     for kind, node in reading.terms:
         target = {
             "attack": query.attacks,
@@ -373,6 +407,8 @@ def _has_filter(query: Query) -> bool:
             query.since,
             query.until,
             query.related,
+            query.paper,
+            query.text,
         )
     )
 
@@ -466,6 +502,9 @@ def _read_phrases(reading: _Reading, query: Query, vocab: Vocabulary) -> None:
     for related papers)."""
     tokens = reading.tokens
     wants_related = any(singular(t) in ("related", "similar", "like") for t in tokens)
+    wants_resources = not wants_related and any(
+        _KIND_WORDS.get(singular(t)) in ("benchmarks", "datasets", "resources") for t in tokens
+    )
     i = 0
     while i < len(tokens):
         if reading.used[i]:
@@ -478,7 +517,7 @@ def _read_phrases(reading: _Reading, query: Query, vocab: Vocabulary) -> None:
                 continue
             if length == 1 and (span[0] in FILLER or singular(span[0]) in _KIND_WORDS) and span[0] not in vocab.terms:
                 break
-            if _match_span(reading, query, vocab, span, wants_related):
+            if _match_span(reading, query, vocab, span, wants_related, wants_resources):
                 matched = length
                 break
         if matched:
@@ -488,7 +527,8 @@ def _read_phrases(reading: _Reading, query: Query, vocab: Vocabulary) -> None:
             i += 1
 
 
-def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[str], wants_related: bool) -> bool:
+def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[str], wants_related: bool,
+                wants_resources: bool = False) -> bool:
     key, skey = _key(span), _singular_key(span)
     found = vocab.terms.get(key) or vocab.terms.get(skey)
     if found:
@@ -501,7 +541,10 @@ def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[s
             reading.hints.append("attacks")
         return True
     if key in vocab.papers:
-        query.related = vocab.papers[key]
+        if wants_resources and not query.paper:
+            query.paper = vocab.papers[key]
+        else:
+            query.related = vocab.papers[key]
         return True
     venue = vocab.venues.get(key)
     if venue and not query.venue:
@@ -509,6 +552,9 @@ def _match_span(reading: _Reading, query: Query, vocab: Vocabulary, span: list[s
         return True
     if wants_related and key in vocab.methods and len(vocab.methods[key]) == 1:
         query.related = vocab.methods[key][0]
+        return True
+    if wants_resources and not query.paper and key in vocab.methods and len(vocab.methods[key]) == 1:
+        query.paper = vocab.methods[key][0]  # "which benchmarks does FigStep use"
         return True
     return False
 
@@ -555,6 +601,9 @@ def _decide_kind(reading: _Reading, query: Query) -> str:
     asked = set(reading.kinds)
     if query.related:
         return "related"
+    if query.paper:
+        wanted = [k for k in ("benchmarks", "datasets") if k in asked]
+        return wanted[0] if len(wanted) == 1 else "resources"
     if "gaps-weak" in asked and asked & {"defenses", "counters"}:
         return "gaps"
     if {"benchmarks", "datasets"} <= asked:

@@ -1,8 +1,8 @@
 """Awesome-list entries and taxonomy chips, the building blocks of every paper listing.
 
 An entry reads like a line of the best Awesome lists: date, title linked to the
-paper page, paper and code links, authors, venue, then small chips for the
-model families and threats. Entries depend only on the paper and on the
+paper page, paper and code links, authors, venue, the paper's one-line summary
+when it has one, then small chips for the model families and threats. Entries depend only on the paper and on the
 depth of the page that lists it, so they are rendered once per depth.
 
 Entries, chips and listings are raw HTML (record text through `esc`, links to
@@ -88,8 +88,9 @@ class Entries:
         venue = venue_text(data)
         meta = " · ".join(p for p in (authors_text(data.get("authors") or []), f"<em>{venue}</em>" if venue else "")
                           if p)
+        summary = f'<span class="kb-summary">{esc(data["summary"])}</span>' if data.get("summary") else ""
         line = (f'<li><span class="kb-date">{esc(when(data))}</span> <strong>{title}</strong>{method} '
-                f'{" ".join(extra)}<span class="kb-meta">{meta}</span>'
+                f'{" ".join(extra)}<span class="kb-meta">{meta}</span>{summary}'
                 f'<span class="kb-chips">{self.chips(paper, src)}</span></li>')
         self._cache[key] = line
         return line

@@ -131,6 +131,13 @@ def attack_page(index: SiteIndex, entries: Entries, node: str) -> str:
     out += ["## Defense papers", "", "Grouped by the model family they protect.", ""]
     out += grouped(index, entries, src, defenses, "models", "model", (("attack", node), ("contribution", "defense"))) \
         or ["*None yet.*", ""]
+    broader = broader_defenses(index, node, set(defenses))
+    if broader:
+        parents = " ".join(entries.chip(a, src) for a in index.up[node][1:])
+        out += [f"## Defenses against a broader attack type <small>{len(broader)}</small>", "",
+                f"Papers that defend against {parents} in general, which covers {esc(index.name(node))} too. "
+                "Grouped by the model family they protect.", ""]
+        out += grouped(index, entries, src, broader, "models", "model", level="###")
     resources = [r for r in index.of("benchmark") + index.of("dataset")
                  if set(index.rec(r).get("evaluates") or []) & set(index.subtree(node))]
     if resources or evaluations:
@@ -140,6 +147,24 @@ def attack_page(index: SiteIndex, entries: Entries, node: str) -> str:
         if evaluations:
             out.append(entries.listing(evaluations[:GROUP_LIMIT], src))
     return "\n".join(out)
+
+
+def broader_defenses(index: SiteIndex, node: str, listed: set[str]) -> list[str]:
+    """Defense papers countering a parent of an attack type (not already listed), newest first."""
+    found: set[str] = set()
+    for parent in index.up[node][1:]:
+        found.update(index.direct.get(("counters", parent), ()))
+    return index.newest(found - listed)
+
+
+def users_by_contribution(index: SiteIndex, papers: list[str]) -> list[tuple[str, list[str]]]:
+    """Papers (newest first) split into attack papers, defense papers and the others; a paper that
+    proposes both an attack and a defense is in both lists."""
+    attacks = [p for p in papers if "attack" in (index.rec(p).get("contribution") or [])]
+    defenses = [p for p in papers if "defense" in (index.rec(p).get("contribution") or [])]
+    others = [p for p in papers if p not in set(attacks) | set(defenses)]
+    return [("Attack papers", attacks), ("Defense papers", defenses), ("Benchmarks, evaluations and other papers",
+                                                                      others)]
 
 
 def defense_page(index: SiteIndex, entries: Entries, node: str) -> str:
@@ -180,7 +205,12 @@ def resource_page(index: SiteIndex, entries: Entries, node: str) -> str:
         out += ["## Introduced in", "", entries.listing([intro], src)]
     users = index.newest(set(index.direct.get(("uses", node), [])) | set(index.direct.get(("introduces", node), []))
                          - {intro})
-    out += ["## Papers using it", "", entries.listing(users, src)]
+    out += [f"## Papers evaluated on it <small>{len(users)}</small>", ""]
+    if not users:
+        out += ["*None yet.*", ""]
+    for title, papers in users_by_contribution(index, users):
+        if papers:
+            out += [f"### {title} <small>{len(papers)}</small>", "", entries.listing(papers, src)]
     return "\n".join(out)
 
 
