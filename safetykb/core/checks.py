@@ -9,10 +9,11 @@ from typing import Any
 
 from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
-from safetykb.core.problems import ERROR, display_path
+from safetykb.core.problems import ERROR, WARNING, display_path
 from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
+from safetykb.metadata.casing import miscased
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,26 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
 
 
 def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
-    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    """Field forms the schema cannot express: arXiv ids, DOIs, a date within the year; and a warning for
+    a title that spells a term of the casing table in another case."""
     date, year = record.get("date"), record.get("year")
     if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
         yield Finding(
             path,
             ("date",),
             f"date {date} is not in year {year}: `year` is the year of the first public version, the year of `date`",
+        )
+    title = record.get("title")
+    wrong = miscased(title) if isinstance(title, str) else []
+    if wrong:
+        pairs = ", ".join(f"'{found}' -> '{canonical}'" for found, canonical in dict.fromkeys(wrong))
+        yield Finding(
+            path,
+            ("title",),
+            f"title spells {'a known term' if len(wrong) == 1 else 'known terms'} in another case ({pairs}): "
+            "write them as the casing table safetykb/metadata/casing.yaml does, "
+            "or run scripts/refresh.py --casing-only",
+            WARNING,
         )
     links = record.get("links")
     if not isinstance(links, dict):

@@ -1,10 +1,11 @@
 """Paper records from merged, classified papers: ids, field order, YAML text, atomic writes.
 
 Ids: first author's family name + year + first significant title word, lowercase
-ascii, letter suffix b, c, ... on collision. An existing record matched by arXiv id
-or title key keeps its id, file and every fact and classification it holds: once a
-record exists it is what refresh, reviewers and contributors edit, so the import only
-brings the lists' provenance up to date (``sources``, ``filed_under``) and adds link
+ascii, letter suffix b, c, ... on collision. A new record's title is re-cased by the
+casing table (``safetykb.metadata.casing``: "llm" -> "LLM"). An existing record matched by
+arXiv id or title key keeps its id, file and every fact and classification it holds:
+once a record exists it is what refresh, reviewers and contributors edit, so the import
+only brings the lists' provenance up to date (``sources``, ``filed_under``) and adds link
 kinds the record lacks. A ``status: reviewed`` record is never touched.
 Records are checked against safetykb/schemas/paper.schema.json before anything is
 written; each file is written to a temporary file and renamed into place.
@@ -26,6 +27,7 @@ from safetykb.importer import LISTS
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
 from safetykb.importer.text import title_key, unescape
+from safetykb.metadata.casing import recase
 from safetykb.metadata.ids import base_id, unique_id
 
 try:
@@ -108,7 +110,7 @@ def build_record(paper: Paper, verdict: Verdict, rid: str, added: str) -> dict[s
     links = {"arxiv": paper.arxiv, "url": paper.url, "code": paper.code}
     values: dict[str, Any] = {
         "id": rid,
-        "title": paper.title,
+        "title": recase(paper.title),
         "authors": [a.display() for a in paper.authors],
         "affiliations": paper.affiliations,
         "year": paper.year,
