@@ -47,6 +47,11 @@ def publication_year(record: Record) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def authors_cut(record: Record) -> bool:
+    """Whether a source cut the record's author list (`authors_complete: false`): show it as 'et al.'."""
+    return record.get("authors_complete") is False
+
+
 def ref_values(value: Any) -> list[str]:
     """The ids held by a reference field, whether it holds one id or a list."""
     if isinstance(value, str):

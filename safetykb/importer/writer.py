@@ -2,11 +2,13 @@
 
 Ids: first author's family name + year + first significant title word, lowercase
 ascii, letter suffix b, c, ... on collision. A new record's title is re-cased by the
-casing table (``safetykb.metadata.casing``: "llm" -> "LLM"). An existing record matched by
+casing table (``safetykb.metadata.casing``: "llm" -> "LLM"), and a list's author list
+cut with "et al." is marked ``authors_complete: false``. An existing record matched by
 arXiv id or title key keeps its id, file and every fact and classification it holds:
 once a record exists it is what refresh, reviewers and contributors edit, so the import
-only brings the lists' provenance up to date (``sources``, ``filed_under``) and adds link
-kinds the record lacks. A ``status: reviewed`` record is never touched.
+only brings the lists' provenance up to date (``sources``, ``filed_under``), adds link
+kinds the record lacks, and marks a record whose authors are still the list's cut list.
+A ``status: reviewed`` record is never touched.
 Records are checked against safetykb/schemas/paper.schema.json before anything is
 written; each file is written to a temporary file and renamed into place.
 """
@@ -112,6 +114,7 @@ def build_record(paper: Paper, verdict: Verdict, rid: str, added: str) -> dict[s
         "id": rid,
         "title": recase(paper.title),
         "authors": [a.display() for a in paper.authors],
+        "authors_complete": None if paper.authors_complete else False,
         "affiliations": paper.affiliations,
         "year": paper.year,
         "date": paper.date,
@@ -149,6 +152,8 @@ def update_record(old: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
     record["sources"] = [*fresh.get("sources", []), *own]
     filed = {k: v for k, v in (old.get("filed_under") or {}).items() if k not in _LIST_NAMES}
     record["filed_under"] = {**(fresh.get("filed_under") or {}), **filed}
+    if fresh.get("authors_complete") is False and fresh.get("authors") == old.get("authors"):
+        record["authors_complete"] = False  # the record still holds the list's cut list: say so
     links = {**(fresh.get("links") or {}), **(old.get("links") or {})}
     record["links"] = {k: links[k] for k in (*LINK_ORDER, *links) if k in links}
     return {k: record[k] for k in (*FIELD_ORDER, *record) if k in record and record[k] not in (None, [], {}, "")}
