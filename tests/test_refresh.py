@@ -447,3 +447,39 @@ def test_an_id_needs_its_issuer_or_two_sources() -> None:
 def test_an_arxiv_doi_is_no_doi_link() -> None:
     outcome = plan(LEE, answer("openalex", doi="10.48550/arXiv.2308.00011"), answer(arxiv="2308.00011"))
     assert outcome.new_record["links"] == {"arxiv": "2308.00011"}
+
+
+# ---------------------------------------------------------------- the metadata coverage report
+
+
+def test_report_prints_coverage_per_source_list(kb: Path) -> None:
+    import json
+
+    path = kb / "papers/2023/kim2023purify.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("authors: [Finn Kim]\n",
+                                                             "authors: [Finn Kim]\nauthors_complete: false\n"),
+                    encoding="utf-8")
+    before = run_script("report.py", "metadata", "--json", "--root", str(kb))
+    assert before.returncode == 0, before.stderr
+    rows_before = json.loads(before.stdout)["sources"]
+    assert rows_before["contributor"] == rows_before["all papers"]  # every fixture paper is a contributor's
+    assert {k: rows_before["all papers"][k] for k in ("papers", "arxiv", "doi", "arxiv_or_doi", "any_link",
+                                                      "summary", "complete_authors")} == {
+        "papers": 9, "arxiv": 3, "doi": 0, "arxiv_or_doi": 3, "any_link": 3, "summary": 0, "complete_authors": 8}
+    assert refresh(kb, "--from", str(RECORDED / "answers.yaml"))[0] == 0
+    text = run_script("report.py", "metadata", "--root", str(kb))
+    assert text.returncode == 0
+    lines = text.stdout.splitlines()
+    assert lines[2].split() == ["source", "papers", "arXiv", "id", "DOI", "arXiv/DOI", "any", "link", "summary",
+                                "full", "authors"]
+    assert lines[-3].split() == ["all", "papers", "9", "4", "(44%)", "1", "(11%)", "5", "(56%)", "5", "(56%)",
+                                 "0", "(0%)", "8", "(89%)"]
+    assert lines[-1] == "arXiv ids whose year differs from the record's year: 0"
+
+
+def test_an_arxiv_id_of_another_year_is_counted() -> None:
+    from safetykb.refresh.coverage import arxiv_year_disagrees
+
+    assert arxiv_year_disagrees({"year": 2024, "links": {"arxiv": "2312.00021"}})
+    assert not arxiv_year_disagrees({"year": 2023, "links": {"arxiv": "2312.00021"}})
+    assert not arxiv_year_disagrees({"year": 2019, "links": {"arxiv": "cs/0101001"}})  # old style: no year check
