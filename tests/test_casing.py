@@ -77,6 +77,12 @@ def test_miscased_lists_each_wrong_spelling_in_order() -> None:
                                                            ("llm", "LLM")]
 
 
+def test_repository_titles_spell_every_term_right() -> None:
+    """Done when: no title spells a term of the casing table in the wrong case."""
+    wrong = {rid: miscased(r["title"]) for rid, r in _records().items() if "title" in r and miscased(r["title"])}
+    assert not wrong
+
+
 def test_malformed_table_is_refused(tmp_path) -> None:
     bad = tmp_path / "casing.yaml"
     bad.write_text("- term: LLM\n", encoding="utf-8")
