@@ -8,11 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from safetykb.metadata.fetch import FetchError, get, retry_wait
+from safetykb.metadata.fetch import FetchError, Refused, get, retry_wait
 from safetykb.metadata.matching import family_keys, judge
 from safetykb.metadata.model import Metadata
 from safetykb.metadata.people import Person
-from safetykb.metadata.search import parse_arxiv_search, parse_crossref_search, parse_openalex_search, title_words
+from safetykb.metadata.search import (
+    Searcher,
+    parse_arxiv_search,
+    parse_crossref_search,
+    parse_openalex_search,
+    title_words,
+)
 from tests.helpers import REPO
 
 RECORDED = REPO / "tests" / "fixtures" / "refresh"
@@ -93,6 +99,18 @@ def test_http_429_gives_up_after_the_retries(busy: str, monkeypatch: pytest.Monk
     with pytest.raises(FetchError, match=r"HTTP 429 Too Many Requests after 3 tries: it is busy"):
         get(busy, 5, "application/json", retries=2, sleep=waits.append)
     assert waits == [2.0, 2.0]
+
+
+def test_a_service_that_keeps_refusing_is_not_asked_again(busy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setenv("SAFETYKB_OPENALEX_API", busy.removesuffix("/x"))
+    searcher = Searcher(retries=1, delays={}, sleep=lambda _s: None)
+    with pytest.raises(Refused, match="HTTP 429"):
+        searcher.search("openalex", "A title", "Doe")
+    asked = searcher.requests
+    with pytest.raises(FetchError, match="^not asked: .*HTTP 429.*earlier in this run"):
+        searcher.search("openalex", "Another title", "Roe")
+    assert searcher.requests == asked
 
 
 def test_retry_after_is_read_and_capped() -> None:

@@ -49,6 +49,11 @@ class NotFound(FetchError):
     """The service answered, and it does not know the paper."""
 
 
+class Refused(FetchError):
+    """The service limits or refuses requests (HTTP 429/503 after the retries, 401, 403): asking again soon
+    is pointless."""
+
+
 class Unreachable(FetchError):
     """No connection to the host at all (no network, DNS failure, connection refused)."""
 
@@ -92,8 +97,10 @@ def get(url: str, timeout: float, accept: str, *, retries: int = 0,
                 continue
             if exc.code in (429, 503):
                 tries = f" after {attempt + 1} tries" if attempt else ""
-                raise FetchError(f"{host} answered HTTP {exc.code} {exc.reason}{tries}: it is busy or limits "
-                                 "requests; try again later") from None
+                raise Refused(f"{host} answered HTTP {exc.code} {exc.reason}{tries}: it is busy or limits "
+                              "requests; try again later") from None
+            if exc.code in (401, 403):
+                raise Refused(f"{host} answered HTTP {exc.code} {exc.reason}: it refuses these requests") from None
             raise FetchError(f"{host} answered HTTP {exc.code} {exc.reason}: try again later") from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):

@@ -14,8 +14,10 @@ which ask the issuing service about an id another service named):
   so its year is not the venue's and no venue is taken from it.
 
 Politeness: at most one request per `delay` seconds to a host (arXiv asks for three), and HTTP 429/503
-are retried after Retry-After. Base URLs: $SAFETYKB_ARXIV_API, $SAFETYKB_CROSSREF_API and
-$SAFETYKB_OPENALEX_API (tests point them at a 127.0.0.1 server with recorded answers).
+are retried after Retry-After; a service that still refuses (or answers 401/403) is not asked again in
+that run, so a limit costs one wait, not one per paper. Base URLs: $SAFETYKB_ARXIV_API,
+$SAFETYKB_CROSSREF_API and $SAFETYKB_OPENALEX_API (tests point them at a 127.0.0.1 server with recorded
+answers).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 from safetykb.metadata.fetch import (
     DEFAULT_TIMEOUT,
     FetchError,
+    Refused,
     arxiv_base,
     arxiv_entry,
     arxiv_error,
@@ -74,18 +77,25 @@ class Searcher:
     clock: Callable[[], float] = time.monotonic
     _last: dict[str, float] = field(default_factory=dict)
     requests: int = 0
+    #: Services that refused or rate-limited us past the retries: not asked again in this run.
+    stopped: dict[str, str] = field(default_factory=dict)
 
     def search(self, service: str, title: str, family: str) -> list[Metadata]:
         """Candidates of one service for a title and a first author's family name."""
         return _SEARCHES[service](self, title, family)
 
     def _get(self, service: str, url: str, accept: str) -> bytes:
+        if service in self.stopped:
+            raise FetchError(f"not asked: {self.stopped[service]}")
         wait = self.delays.get(service, 0.0) - (self.clock() - self._last.get(service, -1e9))
         if wait > 0:
             self.sleep(wait)
         try:
             self.requests += 1
             return get(url, self.timeout, accept, retries=self.retries, sleep=self.sleep)
+        except Refused as exc:
+            self.stopped[service] = f"{exc} (earlier in this run)"
+            raise
         finally:
             self._last[service] = self.clock()
 
