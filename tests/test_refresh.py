@@ -483,3 +483,57 @@ def test_an_arxiv_id_of_another_year_is_counted() -> None:
     assert arxiv_year_disagrees({"year": 2024, "links": {"arxiv": "2312.00021"}})
     assert not arxiv_year_disagrees({"year": 2023, "links": {"arxiv": "2312.00021"}})
     assert not arxiv_year_disagrees({"year": 2019, "links": {"arxiv": "cs/0101001"}})  # old style: no year check
+
+
+# ---------------------------------------------------------------- evidence and partial answers
+
+
+@pytest.mark.parametrize(("evidence", "kind", "value", "backed"), [
+    (["https://arxiv.org/abs/2311.05608v2"], "arxiv", "2311.05608", True),
+    (["https://arxiv.org/html/2311.05608v1"], "arxiv", "2311.05608", True),
+    (["https://huggingface.co/papers/2311.05608"], "arxiv", "2311.05608", True),
+    (["https://arxiv.org/abs/2311.05609"], "arxiv", "2311.05608", False),
+    (["https://github.com/qhduan/cn-chat-arxiv/blob/x/a.json#L2",
+      "https://github.com/HuggingAGI/HuggingArxivLLM/blob/y/b.md#L7"], "arxiv", "2311.05608", True),
+    (["https://github.com/daksim/NewAdversarialAttackPaper/blob/a/README.md#L84",
+      "https://github.com/daksim/NewAdversarialAttackPaper/blob/b/README_LLM.md#L18"], "arxiv", "2311.05608", False),
+    (["https://github.com/xingjunm/Awesome-Large-Model-Safety/blob/c/README.md#L9",
+      "https://github.com/qhduan/cn-chat-arxiv/blob/x/a.json#L2"], "arxiv", "2311.05608", False),  # a seed list
+    (["https://doi.org/10.1145/3576915.3623156"], "doi", "10.1145/3576915.3623156", True),
+    (["https://dl.acm.org/doi/10.1145/3576915.3623156"], "doi", "10.1145/3576915.3623156", True),
+    (["https://aclanthology.org/2023.acl-long.194"], "doi", "10.18653/v1/2023.acl-long.194", True),
+    (["https://aclanthology.org/2023.acl-long.195"], "doi", "10.18653/v1/2023.acl-long.194", False),
+    (["http://120.26.44.124:3004/details/1/1187482614"], "doi", "10.1109/tifs.2024.3422923", False),
+])
+def test_evidence_backs_an_id_by_its_own_page_or_two_sources(evidence: list[str], kind: str, value: str,
+                                                             backed: bool) -> None:
+    from safetykb.refresh.evidence import backs
+
+    assert backs(evidence, kind, value) is backed
+
+
+def test_a_recorded_answer_is_judged_on_the_facts_it_states(kb: Path, tmp_path: Path) -> None:
+    """No title (the source shows the record's), no authors: the id still needs its evidence; an unknown
+    venue is reported, not written."""
+    answers = tmp_path / "partial.yaml"
+    answers.write_text("""\
+- record: smith2023ringjail
+  source: arxiv
+  evidence: [https://huggingface.co/papers/2305.00031]
+  found:
+    arxiv: "2305.00031"
+    date: "2023-05"
+- record: kim2023purify
+  source: other
+  evidence: [https://example.org/kim]
+  found:
+    venue: Patterns
+    venue_year: 2023
+""", encoding="utf-8")
+    code, out, err = refresh(kb, "--from", str(answers))
+    assert code == 0, err
+    smith = read(kb, "papers/2023/smith2023ringjail.yaml")
+    assert smith["links"] == {"arxiv": "2305.00031"} and smith["date"] == "2023-05"
+    assert smith["title"] == "Prompts that Jailbreak Text-to-Image Models" and smith["authors"] == ["Dana Smith"]
+    assert read(kb, "papers/2023/kim2023purify.yaml")["venue"] == "ACL"
+    assert "venue 'Patterns' is not in the venue table (safetykb/metadata/venues.py): not applied" in out

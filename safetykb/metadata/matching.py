@@ -11,7 +11,9 @@ record only when all three hold:
 3. **year**: one of the candidate's years (first version, publication, venue edition) is within one
    year of the record's `year`.
 
-`judge` says yes or no with the reasons, so refresh can report why an answer was rejected.
+`judge` says yes or no with the reasons, so refresh can report why an answer was rejected. A service's
+answer states all three facts; a recorded answer (`refresh.answers`) may leave one out, and is judged
+on those it states.
 """
 
 from __future__ import annotations
@@ -62,20 +64,20 @@ def candidate_years(meta: Metadata) -> set[int]:
         years.add(int(meta.date[:4]))
     if meta.venue_year:
         years.add(meta.venue_year)
-    return {y for y in years if isinstance(y, int)}
+    return {y for y in years if isinstance(y, int) and y > 0}
 
 
 def judge(record: dict[str, Any], meta: Metadata) -> Judgement:
     """Apply the three rules to a record and a candidate."""
     reasons = []
     title = str(record.get("title") or "")
-    if not titles_agree(title, meta.title):
+    if meta.title and not titles_agree(title, meta.title):
         reasons.append("title differs")
-    if not family_keys(record.get("authors") or []) & family_keys(meta.authors):
+    if meta.authors and not family_keys(record.get("authors") or []) & family_keys(meta.authors):
         names = ", ".join(p.family or p.given for p in meta.authors[:4])
         reasons.append(f"no author family name in common ({names}{', ...' if len(meta.authors) > 4 else ''})")
     year = record.get("year")
     years = candidate_years(meta)
-    if isinstance(year, int) and not any(abs(y - year) <= YEAR_WINDOW for y in years):
+    if isinstance(year, int) and years and not any(abs(y - year) <= YEAR_WINDOW for y in years):
         reasons.append(f"year {'/'.join(map(str, sorted(years)))} is more than {YEAR_WINDOW} from {year}")
     return Judgement(not reasons, reasons)

@@ -3,8 +3,8 @@
 For one record and its answers (live or recorded, `refresh.answers`):
 
 1. every answer is judged by `metadata.matching` (title near-identical, a shared author family name,
-   years within one); a recorded answer must also be backed by its evidence: an id's own page
-   (`https://arxiv.org/abs/<id>`, `https://doi.org/<doi>`) or pages on two different hosts;
+   years within one); a recorded answer's ids must also be backed by its evidence
+   (`refresh.evidence`: the id's own page, or pages of two independent sources);
 2. an id is taken only when the service that issues it says so (arXiv for arXiv ids, Crossref for
    DOIs, or a recorded answer backed as above) or two sources agree; two different ids of one kind,
    or an id other than the record's own, make the record *ambiguous*: reported, nothing changed;
@@ -12,7 +12,8 @@ For one record and its answers (live or recorded, `refresh.answers`):
    OpenAlex): `links.arxiv` / `links.doi`; the title as published, re-cased by the casing table; the
    complete author list (dropping `authors_complete: false`); the first version's `date` and `year`
    (from arXiv or a recorded date; a publication date only fills a missing date of the same year);
-   `venue`, `venue_note` and `venue_year` where a source states a venue of the venue table (a record
+   `venue`, `venue_note` and `venue_year` where a source states a venue of the venue table (a recorded
+   answer states only some facts: the rules judge those, its ids still need their evidence; a record
    whose year moves keeps its venue's edition: its old year becomes `venue_year`);
 4. a `status: reviewed` record keeps every field it has unless `force`: such changes are listed as
    withheld; empty fields are still filled;
@@ -23,11 +24,9 @@ For one record and its answers (live or recorded, `refresh.answers`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from safetykb.core.duplicates import arxiv_key, doi_key
 from safetykb.core.schema import field_names
@@ -38,6 +37,7 @@ from safetykb.metadata.model import Metadata
 from safetykb.metadata.people import split_given_family
 from safetykb.metadata.venues import VENUES
 from safetykb.refresh.answers import NONE, Answer, Lookup
+from safetykb.refresh.evidence import backs
 
 #: Order of trust when answers disagree on a field (recorded answers come first: a person read them).
 TRUST = ("recorded", "arxiv", "crossref", "openalex")
@@ -97,16 +97,6 @@ def trust(answer: Answer) -> int:
     return 0 if answer.recorded else TRUST.index(answer.source) if answer.source in TRUST else len(TRUST)
 
 
-def backed(answer: Answer, kind: str, value: str) -> bool:
-    """Whether a recorded answer's evidence backs an id: the id's own page, or pages on two hosts."""
-    pages = {"arxiv": rf"^https?://(www\.)?arxiv\.org/abs/{re.escape(value)}(v\d+)?/?$",
-             "doi": rf"^https?://(dx\.)?doi\.org/{re.escape(value)}/?$"}
-    if any(re.match(pages[kind], url, re.IGNORECASE) for url in answer.evidence):
-        return True
-    hosts = {urlsplit(url).netloc.lower().removeprefix("www.") for url in answer.evidence}
-    return len(hosts) >= 2
-
-
 def judge_answers(record: dict[str, Any], answers: list[Answer]) -> list[Verdict]:
     verdicts = []
     for answer in answers:
@@ -117,10 +107,10 @@ def judge_answers(record: dict[str, Any], answers: list[Answer]) -> list[Verdict
         reasons = list(judgement.reasons)
         if answer.recorded:
             for kind, value in _ids(answer.meta):
-                if not backed(answer, kind, value):
+                if not backs(answer.evidence, kind, value):
                     page = "https://arxiv.org/abs/" if kind == "arxiv" else "https://doi.org/"
                     reasons.append(f"the evidence does not back {kind} {value} (needs {page}{value} "
-                                   "or pages on two independent sites)")
+                                   "or pages of two independent sources)")
         verdicts.append(Verdict(answer, not reasons, reasons))
     return verdicts
 
@@ -189,14 +179,15 @@ def plan_record(record: dict[str, Any], lookup: Lookup, *, taken: Container[str]
     if outcome.status == AMBIGUOUS:
         return outcome
 
+    outcome.notes += [f"{_source(a)}: {note}" for a in accepted if a.recorded and a.meta for note in a.meta.notes]
     new = dict(record)
     propose = _Proposer(record, new, outcome, force)
     for kind, (value, source) in chosen.items():
         propose.link(kind, value, source)
 
-    by_title = accepted[0]
+    by_title = next((a for a in accepted if a.meta is not None and a.meta.title), None)
     title = str(record.get("title") or "")
-    if by_title.meta is not None and recase(by_title.meta.title) != title:
+    if by_title is not None and by_title.meta is not None and recase(by_title.meta.title) != title:
         propose.set("title", recase(by_title.meta.title), _source(by_title))
     elif recase(title) != title:
         propose.set("title", recase(title), "casing table")
@@ -310,7 +301,9 @@ class _Proposer:
 
 def _authors(accepted: list[Answer], record: dict[str, Any], propose: _Proposer) -> None:
     """The most trusted complete list (the flag goes); else a longer cut list (the flag stays)."""
-    lists = [(a, [p.display() for p in a.meta.authors]) for a in accepted if a.meta is not None]
+    lists = [(a, [p.display() for p in a.meta.authors]) for a in accepted if a.meta is not None and a.meta.authors]
+    if not lists:
+        return
     current = list(record.get("authors") or [])
     complete = [(a, names) for a, names in lists if a.meta is not None and a.meta.authors_complete]
     if complete:
@@ -346,7 +339,7 @@ def _dates(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], 
 def _venue(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], propose: _Proposer,
            on_arxiv: bool) -> None:
     stated = next((a for a in accepted if a.meta is not None and a.meta.venue in VENUES
-                   and a.meta.venue != "arXiv" and a.meta.venue_year), None)
+                   and a.meta.venue != "arXiv"), None)
     if stated is None:
         if not record.get("venue") and on_arxiv:
             propose.set("venue", "arXiv", "arXiv id")
@@ -358,6 +351,8 @@ def _venue(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], 
     if propose.set("venue", meta.venue, source):
         note = meta.venue_note or (record.get("venue_note") if same else None)
         propose.set("venue_note", note, source)
+    if meta.venue_year is None:  # the source names the venue, not its edition: the record's stays
+        return
     edition = meta.venue_year if meta.venue_year != new.get("year") else None
     if new.get("venue") == meta.venue:
         propose.set("venue_year", edition, source)
