@@ -59,6 +59,31 @@ def make_kb(dest: Path) -> Path:
     return dest
 
 
+#: The record the "renamed" site's refresh moves from papers/2024/ to papers/2023/ (its first version is a year
+#: earlier), and its new id.
+RENAMED = ("bench2024mm", "bench2023fixture")
+
+
+def make_renamed_kb(dest: Path) -> Path:
+    """The fixture KB after scripts/refresh.py took a recorded answer that moves bench2024mm a year earlier
+    (a new id, the old one kept in former_ids), with one author list a source cut (authors_complete: false)."""
+    import contextlib
+    import io
+
+    from safetykb.refresh.cli import main as refresh
+
+    make_kb(dest)
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = refresh(["--from", str(REPO / "tests" / "fixtures" / "refresh" / "answers-year-change.yaml"),
+                        "--root", str(dest)])
+    assert code == 0 and (dest / "papers" / "2023" / f"{RENAMED[1]}.yaml").exists()
+    cut = dest / "papers" / "2023" / "kim2023purify.yaml"
+    cut.write_text(cut.read_text(encoding="utf-8").replace("authors: [Finn Kim]\n",
+                                                           "authors: [Finn Kim]\nauthors_complete: false\n"),
+                   encoding="utf-8")
+    return dest
+
+
 def build(root: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` of this checkout's mkdocs.yml over the records under root, into out."""
     env = {**os.environ, "SAFETYKB_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
@@ -72,14 +97,16 @@ _BUILT: dict[str, Path] = {}
 
 
 def built_site(which: str) -> Path:
-    """The site built once per test session: 'fixture' (fixture KB + FigStep + hostile record) or 'real'."""
+    """The site built once per test session: 'fixture' (fixture KB + FigStep + hostile record), 'renamed'
+    (the fixture after a refresh renamed a record) or 'real'."""
     if which not in _BUILT:
         import atexit
         import tempfile
 
         tmp = Path(tempfile.mkdtemp(prefix=f"safetykb-site-{which}-"))
         atexit.register(shutil.rmtree, tmp, True)
-        root = make_kb(tmp / "kb") if which == "fixture" else REPO
+        makers = {"fixture": make_kb, "renamed": make_renamed_kb}
+        root = makers[which](tmp / "kb") if which in makers else REPO
         result = build(root, tmp / "site")
         if result.returncode != 0:
             raise AssertionError(f"mkdocs build failed for the {which} KB:\n{result.stdout}\n{result.stderr}")

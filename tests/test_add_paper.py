@@ -499,3 +499,19 @@ def test_near_identical_title_can_be_declared_different(kb_copy: Path) -> None:
     assert code == 0, err
     assert read(kb_copy / "papers" / "2024" / "kim2024purifying.yaml")["not_duplicate_of"] == ["kim2023purify"]
     assert load_and_validate(kb_copy).ok
+
+
+def test_not_duplicate_of_accepts_a_former_id(kb_copy: Path) -> None:
+    """A renamed paper (former_ids) is still named by its old id."""
+    old = kb_copy / "papers" / "2023" / "kim2023purify.yaml"
+    moved = kb_copy / "papers" / "2022" / "kim2022purify.yaml"
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    moved.write_text(old.read_text(encoding="utf-8").replace("id: kim2023purify", "id: kim2022purify\n"
+                     "former_ids: [kim2023purify]").replace("year: 2023", "year: 2022"), encoding="utf-8")
+    old.unlink()
+    entry = "@misc{a, title={Purifying Backdoored Language Model}, author={Kim, Finn}, year=2024}"
+    code, _out, err = add(kb_copy, "-", "--models", "llm", "--contribution", "analysis",
+                          "--not-duplicate-of", "kim2023purify", stdin=entry)
+    assert code == 0, err
+    assert read(kb_copy / "papers" / "2024" / "kim2024purifying.yaml")["not_duplicate_of"] == ["kim2022purify"]
+    assert load_and_validate(kb_copy).ok

@@ -90,3 +90,10 @@ def test_bib_entries_complete_with_record_ids(fixture_graph: nx.MultiDiGraph) ->
         assert any(fields.get(k) for k in ("booktitle", "journal", "howpublished")), f"{key}: where published?"
         if (papers[key].get("links") or {}).get("arxiv"):
             assert fields.get("eprint") == papers[key]["links"]["arxiv"] and fields.get("url")
+
+
+def test_a_cut_author_list_says_et_al() -> None:
+    paper = {"id": "kim2023purify", "title": "Purifying", "authors": ["Finn Kim"], "year": 2023,
+             "authors_complete": False}
+    assert entry(paper).splitlines()[1] == "  * Finn Kim, et al."
+    assert entry({**paper, "authors_complete": None}).splitlines()[1] == "  * Finn Kim"

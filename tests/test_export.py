@@ -67,3 +67,11 @@ def test_export_script_writes_file_and_refuses_invalid_kb(tmp_path: Path, kb_cop
     failed = run_script("export.py", "json", str(bad_out), "--root", str(kb_copy))
     assert failed.returncode == 1 and "nothing written" in failed.stderr and not bad_out.exists()
     assert "Traceback" not in failed.stderr
+
+
+def test_a_cut_author_list_ends_with_and_others() -> None:
+    from safetykb.export.bibtex import entry
+
+    record = {"id": "kim2023purify", "title": "Purifying", "authors": ["Finn Kim", "Ann Lee"], "year": 2023}
+    assert entry(record)["author"] == "Finn Kim and Ann Lee"
+    assert entry({**record, "authors_complete": False})["author"] == "Finn Kim and Ann Lee and others"

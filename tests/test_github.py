@@ -68,7 +68,7 @@ def test_pages_workflow() -> None:
     assert uses(deploy) == ["actions/deploy-pages"]
 
 
-@pytest.mark.parametrize("name", ["pull-request.yml", "pages.yml"])
+@pytest.mark.parametrize("name", ["pull-request.yml", "pages.yml", "refresh.yml"])
 def test_actions_are_pinned_to_a_version(name: str) -> None:
     workflow = load(GITHUB / "workflows" / name)
     for job in workflow["jobs"].values():
@@ -127,3 +127,23 @@ def test_records_carry_the_editor_hint() -> None:
         for path in sorted((REPO / "taxonomy" / folder).glob("*.yaml")):
             first = path.read_text(encoding="utf-8").splitlines()[0]
             assert first == f"# yaml-language-server: $schema=../../safetykb/schemas/{kind}.schema.json", path
+
+
+def test_refresh_workflow_opens_a_pull_request_and_never_pushes_to_main() -> None:
+    workflow = load(GITHUB / "workflows" / "refresh.yml")
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on and on["schedule"][0]["cron"].split()[-1] == "1"  # weekly, on Mondays
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    (job,) = workflow["jobs"].values()
+    script = runs(job)
+    assert "make .venv/.installed" in script
+    assert ".venv/bin/python scripts/refresh.py --review" in script
+    assert "scripts/validate.py" in script.split("scripts/refresh.py", 1)[1], "validates after refreshing"
+    assert "git push" not in script and "git commit" not in script, "only the pull-request action writes"
+    assert uses(job) == ["actions/checkout", "actions/setup-python", "peter-evans/create-pull-request"]
+    action = job["steps"][-1]
+    assert action["uses"] == "peter-evans/create-pull-request@v7"
+    assert action["with"]["branch"] not in ("main", "master") and action["with"]["base"] == "main"
+    assert action["with"]["body-path"].endswith("refresh-review.md")
+    checkout = job["steps"][0]
+    assert "ref" not in checkout.get("with", {}) or checkout["with"]["ref"] == "main"

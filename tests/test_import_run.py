@@ -244,3 +244,37 @@ def test_edited_record_keeps_its_facts_and_classification_on_reimport(repo):
     assert after["sources"][-1] == "contributor" and set(after["sources"][:-1]) <= {"awesome-lvlm-safety",
                                                                                     "awesome-large-model-safety"}
     assert after["filed_under"]  # where the lists file it, again
+
+
+def test_cut_author_lists_are_marked(repo):
+    """'**and others**' / '*et al.*' in the large-model list: the record says its list is cut."""
+    run_import(FIX / "data", repo, today=TODAY)
+    muller = _load(repo, "2024/muller2024safety.yaml")
+    assert muller["authors_complete"] is False and list(muller).index("authors_complete") == 3
+    assert "authors_complete" not in _load(repo, "2023/smith2023alpha.yaml")
+    marked = sorted(p.stem for p in (repo / "papers").rglob("*.yaml")
+                    if yaml.safe_load(p.read_text(encoding="utf-8")).get("authors_complete") is False)
+    assert marked == ["muller2024safety", "zhang2022trojanb"]
+
+
+def test_reimport_marks_a_cut_list_but_not_a_refreshed_one(repo):
+    run_import(FIX / "data", repo, today=TODAY)
+    muller = repo / "papers" / "2024" / "muller2024safety.yaml"
+    trojan = repo / "papers" / "2022" / "zhang2022trojanb.yaml"
+    muller.write_text(muller.read_text(encoding="utf-8").replace("authors_complete: false\n", ""), encoding="utf-8")
+    refreshed = trojan.read_text(encoding="utf-8").replace("authors_complete: false\n", "")
+    refreshed = refreshed.replace("- Qingjie Zhang\n", "- Qingjie Zhang\n- Full List\n")
+    trojan.write_text(refreshed, encoding="utf-8")
+    run_import(FIX / "data", repo, today="2030-12-31")
+    assert _load(repo, "2024/muller2024safety.yaml")["authors_complete"] is False  # still the list's cut list
+    assert trojan.read_text(encoding="utf-8") == refreshed  # a complete list (refresh's) is left alone
+
+
+def test_new_titles_are_recased_by_the_casing_table() -> None:
+    from safetykb.importer.classification import Verdict
+    from safetykb.importer.merge import Paper
+    from safetykb.importer.writer import build_record
+
+    paper = Paper(entries=[], title="Badclip: attacks on clip and llm agents", year=2024)
+    record = build_record(paper, Verdict(models=["vlm"], contribution=["attack"]), "a2024b", TODAY)
+    assert record["title"] == "BadCLIP: attacks on CLIP and LLM agents"

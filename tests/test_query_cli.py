@@ -258,3 +258,16 @@ def test_output_piped_into_a_closed_pipe_is_no_traceback() -> None:
     shell = f'"{sys.executable}" "{script}" --no-cache --root "{FIXTURE_KB}" "papers since 2020" | head -1'
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("papers since 2020: ") and "Traceback" not in done.stderr
+
+
+def test_a_former_id_names_the_renamed_paper(tmp_path: Path) -> None:
+    from tests.site_kb import RENAMED, make_renamed_kb
+
+    root = make_renamed_kb(tmp_path / "kb")
+    old, new = RENAMED
+    by_flag = query("--related", old, "--format", "ids", root=root, cache=False)
+    by_words = query(f"papers related to {old}", "--format", "ids", root=root, cache=False)
+    assert by_flag.returncode == by_words.returncode == 0, by_flag.stderr + by_words.stderr
+    assert f"papers related to {new}" in by_flag.stderr and by_flag.stdout == by_words.stdout
+    cut = query("papers by Finn Kim", "--format", "md", root=root, cache=False)
+    assert "Finn Kim et al." in cut.stdout  # a cut author list says so

@@ -269,3 +269,35 @@ def test_build_pages_writes_the_same_pages(tmp_path: Path) -> None:
     assert (out / "contribute.md").is_file() and (out / "downloads" / "kb.json").is_file()
     assert main([str(REPO / "site_src")]) == 2
     shutil.rmtree(out)
+
+
+def test_a_renamed_paper_keeps_its_old_address() -> None:
+    """Every former id gets a redirect page at the old paper URL, in both URL styles, in the real build too."""
+    from tests.site_kb import RENAMED
+
+    old, new = RENAMED
+    graph = graph_of("renamed")
+    pages = generate(graph).files
+    html = pages[f"papers/{old}/index.html"]
+    target = f"../../papers/{new}/"
+    assert f'<meta http-equiv="refresh" content="0; url={target}">' in html
+    assert f'<link rel="canonical" href="{target}">' in html and f'<a href="{target}">' in html
+    assert f"papers/{new}/index.html" not in pages  # the new page is a Markdown page, not a redirect
+    flat = generate(graph, directory_urls=False).files[f"papers/{old}.html"]
+    assert f'url=../papers/{new}.html"' in flat
+    site = built_site("renamed")
+    assert (site / "papers" / old / "index.html").read_text(encoding="utf-8") == html
+    assert (site / "papers" / new / "index.html").is_file()
+    assert not [p for p in generate(graph_of("fixture")).files if p.endswith(".html")]  # no rename, no redirect
+
+
+def test_a_cut_author_list_reads_et_al_on_pages_and_downloads() -> None:
+    site = built_site("renamed")
+    page = "".join(parse(site / "papers" / "kim2023purify" / "index.html").text)
+    assert "Finn Kim et al." in page
+    home = "".join(parse(site / "models" / "llm" / "index.html").text)
+    assert "Finn Kim et al." in home
+    bib = (site / "downloads" / "papers.bib").read_text(encoding="utf-8")
+    assert "author = {Finn Kim and others}" in bib
+    explorer = json.loads((site / "assets" / "safetykb" / "papers.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in explorer["papers"] if p.get("ac") is False] == ["kim2023purify"]

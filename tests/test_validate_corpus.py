@@ -23,7 +23,7 @@ def test_corpus_covers_every_check() -> None:
         "wrong-type", "bad-enum", "id-mismatch", "unknown-reference", "wrong-kind-reference", "alias-reference",
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
-        "bad-date", "date-outside-year",
+        "bad-date", "date-outside-year", "former-id-taken", "former-id-reference", "title-casing",
         "counters-outside-defense-type", "specific-defense-without-counters", "background-with-threat",
     }
     assert expected <= set(CASES)

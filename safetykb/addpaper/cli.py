@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     except (UnknownTerm, ValueError) as exc:
         err(str(exc))
         return 2
+    # a renamed paper is named by its id now or any former id (core.records.former_index)
+    args.not_duplicate_of = list(dict.fromkeys(result.kb.current_id(i) or i for i in args.not_duplicate_of))
     unknown = [i for i in args.not_duplicate_of if i not in result.kb.papers]
     if unknown:
         best = closest(unknown[0], list(result.kb.papers))

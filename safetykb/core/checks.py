@@ -10,9 +10,10 @@ from typing import Any
 from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
 from safetykb.core.problems import ERROR, WARNING, display_path
-from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, ref_values
+from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, former_index, ref_values
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
+from safetykb.metadata.casing import miscased
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,26 @@ def check_file_identity(kind: str, path: Path, record: dict[str, Any], root: Pat
 
 
 def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
-    """Field forms the schema cannot express: arXiv ids, DOIs, and a date within the year."""
+    """Field forms the schema cannot express: arXiv ids, DOIs, a date within the year; and a warning for
+    a title that spells a term of the casing table in another case."""
     date, year = record.get("date"), record.get("year")
     if isinstance(date, str) and isinstance(year, int) and date[:4].isdigit() and int(date[:4]) != year:
         yield Finding(
             path,
             ("date",),
             f"date {date} is not in year {year}: `year` is the year of the first public version, the year of `date`",
+        )
+    title = record.get("title")
+    wrong = miscased(title) if isinstance(title, str) else []
+    if wrong:
+        pairs = ", ".join(f"'{found}' -> '{canonical}'" for found, canonical in dict.fromkeys(wrong))
+        yield Finding(
+            path,
+            ("title",),
+            f"title spells {'a known term' if len(wrong) == 1 else 'known terms'} in another case ({pairs}): "
+            "write them as the casing table safetykb/metadata/casing.yaml does, "
+            "or run scripts/refresh.py --casing-only",
+            WARNING,
         )
     links = record.get("links")
     if not isinstance(links, dict):
@@ -86,9 +100,11 @@ class CrossChecker:
         self.kb = kb
         self.paths = paths  # (kind, id) -> file
         self.aliases = _alias_index(kb)
+        self.former = former_index(sorted(kb.papers.items()))
 
     def run(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
         yield from self._unique_ids(seen_ids)
+        yield from self._former_ids()
         yield from self._references()
         yield from self._cycles()
         yield from self._duplicates()
@@ -106,6 +122,24 @@ class CrossChecker:
                     f"id '{record_id}' is already used by {display_path(first_path)} "
                     f"({KIND_WORDS[first_kind]}): ids are unique across the knowledge base",
                 )
+
+    def _former_ids(self) -> Iterator[Finding]:
+        """A former id stays with one paper for good: never an id in use, never claimed by two papers."""
+        for paper_id, record in sorted(self.kb.papers.items()):
+            path = self.paths[("paper", paper_id)]
+            for i, old in enumerate(record.get("former_ids") or []):
+                if not isinstance(old, str):
+                    continue
+                kind = self.kb.kind_of(old)
+                if kind is not None:
+                    where = display_path(self.paths[(kind, old)])
+                    yield Finding(path, ("former_ids", i),
+                                  f"former id '{old}' is in use by {where} ({KIND_WORDS[kind]}): an old id redirects "
+                                  "to this paper and is never reused; remove it from former_ids")
+                elif self.former.get(old) != paper_id:
+                    yield Finding(path, ("former_ids", i),
+                                  f"former id '{old}' is already a former id of '{self.former[old]}': "
+                                  "an old address leads to one paper only; remove it here")
 
     def _references(self) -> Iterator[Finding]:
         for kind, fields in REFERENCES.items():
@@ -129,6 +163,9 @@ class CrossChecker:
             return None
         if actual is not None:
             return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
+        renamed = self.former.get(target) if "paper" in kinds else None
+        if renamed:
+            return f"'{target}' is a former id of '{renamed}' (the paper was renamed): use '{renamed}'"
         alias_of = self.aliases.get(target.lower())
         if alias_of and self.kb.kind_of(alias_of) in kinds:
             return f"unknown {want} '{target}': it is an alias, use the id '{alias_of}'"

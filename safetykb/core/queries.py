@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from safetykb.core.records import KIND_WORDS
+from safetykb.core.records import KIND_WORDS, former_index
 from safetykb.core.suggest import closest
 
 Graph = nx.MultiDiGraph
@@ -40,6 +40,25 @@ class Answer:
     ids: list[str]
     kind: str = "paper"
     notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- papers by id
+
+
+def former_ids(graph: Graph) -> dict[str, str]:
+    """Former paper id -> the paper's id now (`core.records.former_index`), built once per graph."""
+    cached = graph.graph.get("_former")
+    if cached is None:
+        papers = ((n, d) for n, d in graph.nodes(data=True) if d.get("kind") == "paper")
+        cached = graph.graph["_former"] = former_index(papers)
+    return cached
+
+
+def paper_id(graph: Graph, text: str) -> str | None:
+    """The paper an id names, its current id or a former one (a renamed paper keeps its old ids)."""
+    if text in graph and graph.nodes[text].get("kind") == "paper":
+        return text
+    return former_ids(graph).get(text)
 
 
 # ---------------------------------------------------------------- terms and trees

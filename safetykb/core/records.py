@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,23 @@ def publication_year(record: Record) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def authors_cut(record: Record) -> bool:
+    """Whether a source cut the record's author list (`authors_complete: false`): show it as 'et al.'."""
+    return record.get("authors_complete") is False
+
+
+def former_index(papers: Iterable[tuple[str, Record]]) -> dict[str, str]:
+    """Every former id of a paper (`former_ids`) -> the paper's id now; the one index through which the
+    site, the query tool, add_paper and the validator accept old ids. The first claim wins (the validator
+    reports a second)."""
+    index: dict[str, str] = {}
+    for paper_id, record in papers:
+        for old in record.get("former_ids") or []:
+            if isinstance(old, str):
+                index.setdefault(old, paper_id)
+    return index
+
+
 def ref_values(value: Any) -> list[str]:
     """The ids held by a reference field, whether it holds one id or a list."""
     if isinstance(value, str):
@@ -75,6 +92,12 @@ class KnowledgeBase:
     def get(self, record_id: str) -> Record | None:
         kind = self.kind_of(record_id)
         return self.records[kind][record_id] if kind else None
+
+    def current_id(self, paper_id: str) -> str | None:
+        """A paper's id now, for its id or a former one; None when no paper had it."""
+        if paper_id in self.records["paper"]:
+            return paper_id
+        return former_index(self.records["paper"].items()).get(paper_id)
 
     def of(self, kind: str) -> dict[str, Record]:
         return self.records[kind]

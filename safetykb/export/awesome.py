@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from safetykb.core.queries import Graph, ancestors, newest_first, of_kind, record, tree_order
-from safetykb.core.records import publication_year
+from safetykb.core.records import authors_cut, publication_year
 
 #: Roles of a paper within a threat section, in order, with their headings.
 ROLES: tuple[tuple[str, str, str], ...] = (
@@ -70,7 +70,8 @@ def entry(paper: dict[str, Any]) -> str:
     code = (paper.get("links") or {}).get("code")
     if code:
         head += f" [[code]({_url(code)})]"
-    lines = [head, "  * " + escape(", ".join(paper.get("authors") or []))]
+    authors = ", ".join([*(paper.get("authors") or []), *(["et al."] if authors_cut(paper) else [])])
+    lines = [head, "  * " + escape(authors)]
     venue = paper.get("venue")
     year = str(publication_year(paper) or "")[-2:]
     label = f"{venue}'{year}" if venue else str(paper.get("year", ""))

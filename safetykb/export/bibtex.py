@@ -9,7 +9,7 @@ from typing import Any
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from safetykb.core.records import publication_year
+from safetykb.core.records import authors_cut, publication_year
 
 _SPECIAL = re.compile(r"([&%$#_])")
 _JOURNAL_WORDS = (
@@ -54,7 +54,8 @@ def entry(record: dict[str, Any]) -> Entry:
     links = record.get("links") or {}
     fields: list[Field] = [
         Field("title", "{" + _escape(record["title"]) + "}"),
-        Field("author", " and ".join(_escape(a) for a in record.get("authors", []))),
+        Field("author", " and ".join([*(_escape(a) for a in record.get("authors", [])),
+                                      *(["others"] if authors_cut(record) else [])])),
         Field("year", str(publication_year(record) or record["year"])),
     ]
     venue = record.get("venue")

@@ -1,4 +1,5 @@
-"""Command lines of the importer: ``scripts/import_awesome.py``, ``scripts/report.py coverage`` and
+"""Command lines of the importer: ``scripts/import_awesome.py``, ``scripts/report.py coverage`` (and
+``metadata``, the coverage of links, DOIs, summaries and author lists of ``safetykb.refresh.coverage``) and
 ``scripts/fetch_sources.py``.
 
 Exit codes: 0 done; 1 the input has problems (unparsed entries, unclassified
@@ -83,8 +84,30 @@ def report_main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     cov = sub.add_parser("coverage", help="coverage of the seed lists (a dry-run import)")
     _common(cov)
+    meta = sub.add_parser("metadata", help="per source list: papers with an arXiv id, a DOI, any link, a summary, "
+                                           "complete authors")
+    meta.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this tree)")
+    meta.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
+    if args.command == "metadata":
+        return _metadata(args)
     return _run(args, dry_run=True, report=True)
+
+
+def _metadata(args: argparse.Namespace) -> int:
+    from safetykb.core.validation import load_kb_or_report
+    from safetykb.refresh.coverage import coverage as metadata_coverage
+    from safetykb.refresh.coverage import render_text as metadata_text
+
+    kb = load_kb_or_report(args.root.resolve(), "report.py")
+    if kb is None:
+        return 1
+    data = metadata_coverage(kb)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(metadata_text(data), end="")
+    return 0
 
 
 def fetch_main(argv: list[str] | None = None) -> int:

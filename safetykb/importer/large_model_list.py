@@ -18,7 +18,7 @@ import re
 
 from safetykb.importer import LARGE_MODEL_LIST
 from safetykb.importer.model import Entry, Problem, assign_sections
-from safetykb.importer.names import parse_authors
+from safetykb.importer.names import cut_off, parse_authors
 from safetykb.importer.text import arxiv_from_text, arxiv_month, unescape
 from safetykb.metadata.venues import normalise_venue
 
@@ -146,6 +146,7 @@ def _build(
             entry.warnings.append(f"line {n}: unexpected sub-item ignored: {s[:60]!r}")
     persons, warns = parse_authors(author_subs[0][1])
     entry.authors = persons
+    entry.authors_complete = not cut_off(warns)
     entry.warnings.extend(f"line {author_subs[0][0]}: {w}" for w in warns)
     if not persons:
         problems.append(Problem(path, author_subs[0][0], f"entry {title!r}: no author could be read"))

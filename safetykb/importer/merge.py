@@ -43,6 +43,7 @@ class Paper:
     entries: list[Entry]
     title: str = ""
     authors: list[Person] = field(default_factory=list)
+    authors_complete: bool = True
     affiliations: list[str] = field(default_factory=list)
     year: int | None = None
     date: str | None = None
@@ -259,6 +260,7 @@ def _combine(group: list[Entry]) -> Paper:
     # authors: the fullest list (the LVLM list wins ties: full given names, no 'et al.')
     best = max(group, key=lambda e: (len(e.authors), all(a.given for a in e.authors), -group.index(e)))
     p.authors = list(best.authors)
+    p.authors_complete = best.authors_complete
     p.affiliations = next((list(e.affiliations) for e in group if e.affiliations), [])
     # date: the most precise; among equally precise ones the earliest
     dates = [e.date for e in group if e.date]

@@ -39,6 +39,7 @@ class Entry:
     chapter: str = ""  # <summary> chapter (large-model list), "" for the LVLM list
     heading: str = ""  # ##### heading / <h3> heading
     authors: list[Person] = field(default_factory=list)
+    authors_complete: bool = True  # False when the list cut the author list ('and others', 'et al.')
     affiliations: list[str] = field(default_factory=list)
     year: int | None = None
     date: str | None = None  # YYYY-MM-DD or YYYY-MM

@@ -14,6 +14,15 @@ _OTHERS = re.compile(
 _AND = re.compile(r"\s*,?\s*\*\*\s*and\s*\*\*\s*|\s+and\s+", re.IGNORECASE)
 
 
+#: How every warning about an author list cut with 'and others' / 'et al.' begins.
+CUT_WARNING = "author list ends with 'and others'"
+
+
+def cut_off(warnings: list[str]) -> bool:
+    """Whether parsing warned that the list cut the author list ('and others', 'et al.')."""
+    return any(w.startswith(CUT_WARNING) for w in warnings)
+
+
 def parse_given_family_list(text: str) -> list[Person]:
     """'A B, C D, and E F' -> persons."""
     text = unescape(text)

@@ -76,6 +76,7 @@ def apply_corrections(entries: list[Entry], path: Path = CORRECTIONS) -> list[st
         fix = fixes.get(title_key(entry.title))
         if fix and "authors" in fix:
             entry.authors = [split_given_family(name) for name in fix["authors"]]
+            entry.authors_complete = True
             entry.warnings = [w for w in entry.warnings if "author" not in w]
             notes.append(f"{entry.where}: authors corrected from {path.name}")
     return notes

@@ -1,11 +1,14 @@
 """Paper records from merged, classified papers: ids, field order, YAML text, atomic writes.
 
 Ids: first author's family name + year + first significant title word, lowercase
-ascii, letter suffix b, c, ... on collision. An existing record matched by arXiv id
-or title key keeps its id, file and every fact and classification it holds: once a
-record exists it is what refresh, reviewers and contributors edit, so the import only
-brings the lists' provenance up to date (``sources``, ``filed_under``) and adds link
-kinds the record lacks. A ``status: reviewed`` record is never touched.
+ascii, letter suffix b, c, ... on collision. A new record's title is re-cased by the
+casing table (``safetykb.metadata.casing``: "llm" -> "LLM"), and a list's author list
+cut with "et al." is marked ``authors_complete: false``. An existing record matched by
+arXiv id or title key keeps its id, file and every fact and classification it holds:
+once a record exists it is what refresh, reviewers and contributors edit, so the import
+only brings the lists' provenance up to date (``sources``, ``filed_under``), adds link
+kinds the record lacks, and marks a record whose authors are still the list's cut list.
+A ``status: reviewed`` record is never touched.
 Records are checked against safetykb/schemas/paper.schema.json before anything is
 written; each file is written to a temporary file and renamed into place.
 """
@@ -26,6 +29,7 @@ from safetykb.importer import LISTS
 from safetykb.importer.classification import Verdict
 from safetykb.importer.merge import Paper
 from safetykb.importer.text import title_key, unescape
+from safetykb.metadata.casing import recase
 from safetykb.metadata.ids import base_id, unique_id
 
 try:
@@ -108,8 +112,9 @@ def build_record(paper: Paper, verdict: Verdict, rid: str, added: str) -> dict[s
     links = {"arxiv": paper.arxiv, "url": paper.url, "code": paper.code}
     values: dict[str, Any] = {
         "id": rid,
-        "title": paper.title,
+        "title": recase(paper.title),
         "authors": [a.display() for a in paper.authors],
+        "authors_complete": None if paper.authors_complete else False,
         "affiliations": paper.affiliations,
         "year": paper.year,
         "date": paper.date,
@@ -147,6 +152,8 @@ def update_record(old: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
     record["sources"] = [*fresh.get("sources", []), *own]
     filed = {k: v for k, v in (old.get("filed_under") or {}).items() if k not in _LIST_NAMES}
     record["filed_under"] = {**(fresh.get("filed_under") or {}), **filed}
+    if fresh.get("authors_complete") is False and fresh.get("authors") == old.get("authors"):
+        record["authors_complete"] = False  # the record still holds the list's cut list: say so
     links = {**(fresh.get("links") or {}), **(old.get("links") or {})}
     record["links"] = {k: links[k] for k in (*LINK_ORDER, *links) if k in links}
     return {k: record[k] for k in (*FIELD_ORDER, *record) if k in record and record[k] not in (None, [], {}, "")}

@@ -18,7 +18,12 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>")
 
 @dataclass
 class Metadata:
-    """What a source says about a paper; `where` names the source for messages."""
+    """What a source says about a paper; `where` names the source for messages.
+
+    `date` is the first public version's date when `first_version` is true (an arXiv v1, a recorded
+    answer), else the source's publication date. `venue_year` is the venue edition's year where the
+    source states a venue. `authors_complete` is false when the source itself cuts the list.
+    """
 
     title: str
     authors: list[Person]
@@ -32,6 +37,10 @@ class Metadata:
     url: str | None = None
     code: str | None = None
     notes: list[str] = field(default_factory=list)  # things the contributor should know
+    source: str = ""  # arxiv | crossref | openalex | ... (refresh's source names)
+    venue_year: int | None = None
+    first_version: bool = False
+    authors_complete: bool = True
 
 
 def clean_text(text: str, markup: bool = False) -> str:

@@ -181,8 +181,8 @@ def _papers(graph: Graph, query: Query) -> Reply:
 
 
 def _related(graph: Graph, query: Query) -> Reply:
-    paper = query.related or ""
-    if paper not in graph or graph.nodes[paper].get("kind") != "paper":
+    paper = q.paper_id(graph, query.related or "") or ""  # a former id names the renamed paper
+    if not paper:
         raise Unreadable("related to which paper? name a paper id, e.g. 'papers related to gong2023figstep'")
     pairs = q.related(graph, paper)
     ids = [p for p, _r in pairs]

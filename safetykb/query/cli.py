@@ -100,13 +100,16 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
     if args.until is not None:
         query.until = args.until
     if args.related:
-        if args.related not in graph or graph.nodes[args.related].get("kind") != "paper":
+        from safetykb.core.queries import paper_id
+
+        current = paper_id(graph, args.related)  # a renamed paper answers to its former ids too
+        if current is None:
             papers = [n for n, k in graph.nodes(data="kind") if k == "paper"]
             near = difflib.get_close_matches(args.related, papers, n=1, cutoff=0.6)
             raise Unreadable(
                 f"--related '{args.related}' is no paper id", [f"did you mean '{near[0]}'?"] if near else []
             )
-        query.related = args.related
+        query.related = current
     if args.kind:
         query.kind = args.kind
     elif not query.kind:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from safetykb.core import queries as q
-from safetykb.core.records import publication_year
+from safetykb.core.records import authors_cut, publication_year
 from safetykb.query.ask import Reply, gap_papers
 
 FORMATS: tuple[str, ...] = ("table", "md", "json", "bib", "ids")
@@ -217,6 +217,8 @@ def _md_entry(graph: Graph, reply: Reply, kind: str, node: str) -> str:
     if code:
         parts.append(f"[[code]({code})]")
     authors = ", ".join(_text(a) for a in data.get("authors") or [])
+    if authors and authors_cut(data):
+        authors += " et al"
     if authors:
         parts.append(f"{_md(authors)}.")
     venue = f"{_venue(data)} {publication_year(data) or ''}".strip()

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from safetykb.core.queries import Graph, normalise_term
+from safetykb.core.queries import Graph, former_ids, normalise_term
 
 #: The shapes of question the tool answers (also the values of --kind).
 KINDS: tuple[str, ...] = ("defenses", "attacks", "benchmarks", "datasets", "papers", "gaps", "counters", "related")
@@ -272,6 +272,8 @@ def vocabulary(graph: Graph) -> Vocabulary:
             for author in data.get("authors") or []:
                 if isinstance(author, str):
                     authors.add(author)
+    for old, current in former_ids(graph).items():  # a renamed paper answers to its former ids
+        vocab.papers.setdefault(_key(words(old)), current)
     for author in authors:
         vocab.author_words.update(words(author))
     vocab.authors = sorted(authors)

@@ -31,6 +31,7 @@ from safetykb.site.pages_taxonomy import (
     resource_page,
     resources_index,
 )
+from safetykb.site.redirects import redirects
 from safetykb.site.text import esc
 
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
@@ -103,6 +104,7 @@ def generate(graph: Graph, directory_urls: bool = True) -> Site:
     pages[STATS_PAGE] = statistics_page(index)
     pages["explorer.md"] = explorer_page(directory_urls)
     site.files[EXPLORER_DATA] = explorer_data(index)
+    site.files.update(redirects(index))  # the old address of every renamed paper
     site.files.update({"downloads/kb.json": to_json(graph), "downloads/papers.bib": bib,
                        "downloads/graph.graphml": to_graphml(graph), "downloads/papers.csv": to_csv(graph)})
     schemas = sorted(SCHEMA_DIR.glob("*.schema.json"))

@@ -13,7 +13,7 @@ time. The tests check that every internal link lands on a built page.
 
 from __future__ import annotations
 
-from safetykb.core.records import publication_year
+from safetykb.core.records import authors_cut, publication_year
 from safetykb.site.index import SiteIndex
 from safetykb.site.text import esc, ext_anchor
 
@@ -45,9 +45,11 @@ def venue_text(data: dict) -> str:
     return f"{venue} {year}" if venue and year else venue
 
 
-def authors_text(authors: list[str], limit: int = MAX_AUTHORS) -> str:
+def authors_text(data: dict, limit: int = MAX_AUTHORS) -> str:
+    """The first `limit` authors, then 'et al.' when more are left out or a source cut the list."""
+    authors = data.get("authors") or []
     shown = ", ".join(esc(a) for a in authors[:limit])
-    return shown + (" et al&#46;" if len(authors) > limit else "")
+    return shown + (" et al&#46;" if authors and (len(authors) > limit or authors_cut(data)) else "")
 
 
 class Entries:
@@ -86,7 +88,7 @@ class Entries:
             extra.append(link)
         method = f' <span class="kb-method">{esc(data["method"])}</span>' if data.get("method") else ""
         venue = venue_text(data)
-        meta = " · ".join(p for p in (authors_text(data.get("authors") or []), f"<em>{venue}</em>" if venue else "")
+        meta = " · ".join(p for p in (authors_text(data), f"<em>{venue}</em>" if venue else "")
                           if p)
         summary = f'<span class="kb-summary">{esc(data["summary"])}</span>' if data.get("summary") else ""
         line = (f'<li><span class="kb-date">{esc(when(data))}</span> <strong>{title}</strong>{method} '

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from safetykb.core.records import authors_cut
 from safetykb.site.entries import Entries, paper_url
 from safetykb.site.index import SiteIndex
 from safetykb.site.text import esc, rel, safe_url
@@ -108,6 +109,7 @@ def explorer_data(index: SiteIndex) -> str:
             "th": list(dict.fromkeys(threats)), "df": d.get("defenses") or [],
             "M": _expand(index, d.get("models") or []), "A": _expand(index, threats),
             "D": _expand(index, d.get("defenses") or []),
+            **({"ac": False} if authors_cut(d) else {}),  # a cut author list: the row says "et al."
         })
     trees = {kind: [[n, depth] for n, depth in index.trees[kind]] for kind in ("model", "attack", "defense")}
     names = {n: index.name(n) for n in index.kind if index.kind[n] in ("model", "attack", "defense")}

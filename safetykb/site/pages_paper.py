@@ -60,7 +60,7 @@ def paper_page(index: SiteIndex, entries: Entries, paper: str, bibtex: str) -> s
         out += [" ".join(buttons), ""]
     if data.get("summary"):
         out += ["!!! abstract \"Summary\"", "", f"    {esc(data['summary'])}", ""]
-    rows = [("Authors", authors_text(data.get("authors") or [], limit=1000)), ("Date", esc(when(data)))]
+    rows = [("Authors", authors_text(data, limit=1000)), ("Date", esc(when(data)))]
     if data.get("venue"):
         rows.append(("Venue", venue_text(data)))
     if data.get("method"):

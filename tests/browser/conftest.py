@@ -41,6 +41,12 @@ def site_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def renamed_url() -> Iterator[str]:
+    """Base URL of the fixture site after scripts/refresh.py renamed a record (tests/site_kb.make_renamed_kb)."""
+    yield from _serve("renamed")
+
+
+@pytest.fixture(scope="session")
 def real_url() -> Iterator[str]:
     """Base URL of the site built from the real knowledge base of this checkout."""
     yield from _serve("real")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from tests.site_kb import HOSTILE_TITLE
+from tests.site_kb import HOSTILE_TITLE, RENAMED
 
 
 def search(page, text: str, wanted: str) -> object:
@@ -158,3 +158,20 @@ def test_real_site_search_figstep_home_and_matrix(page, real_url: str) -> None:
     assert page.locator("#kb-explorer tbody tr").count() > 0
     assert not page.console_errors
     assert not page.foreign
+
+
+def test_old_address_of_a_renamed_paper_leads_to_its_page(page, renamed_url: str) -> None:
+    """scripts/refresh.py renamed bench2024mm (its first version is a year earlier): the old URL still works."""
+    old, new = RENAMED
+    page.goto(renamed_url + f"papers/{old}/")
+    page.wait_for_url(re.compile(rf".*/papers/{new}/$"))
+    assert h1(page) == "A Fixture Benchmark for Multimodal Jailbreaks"
+    assert "NeurIPS (Datasets and Benchmarks) 2024" in page.locator(".kb-facts").inner_text()
+    page.goto(renamed_url + f"papers/{old}/index.html")
+    page.wait_for_url(re.compile(rf".*/papers/{new}/$"))
+    page.goto(renamed_url + "benchmarks/mm-bench-safety/")
+    page.locator(f"a[href$='papers/{new}/']").first.click()  # references were rewritten to the new id
+    page.wait_for_url(re.compile(rf".*/papers/{new}/$"))
+    page.goto(renamed_url + "papers/kim2023purify/")
+    assert "Finn Kim et al." in page.locator(".kb-facts").inner_text()  # a cut author list says so
+    assert not page.console_errors and not page.foreign

@@ -99,7 +99,7 @@
     if (isHttp(p.co)) { var cl = el("a", "kb-link", "code"); cl.href = p.co; cl.rel = "noopener"; tools.appendChild(cl); }
     title.appendChild(tools);
     tr.appendChild(title);
-    var authors = p.a.slice(0, 3).join(", ") + (p.a.length > 3 ? " et al." : "");
+    var authors = p.a.slice(0, 3).join(", ") + (p.a.length > 3 || p.ac === false ? " et al." : "");
     tr.appendChild(el("td", "kb-col-authors", authors));
     tr.appendChild(el("td", "kb-col-venue", p.v));
     var tags = el("td", "kb-col-tags");
