@@ -100,7 +100,8 @@ def test_paths_argument_limits_the_report(kb_copy: Path) -> None:
 def test_clean_fixture_exits_zero() -> None:
     result = run_script("validate.py", "--root", str(REPO / "tests" / "fixtures" / "kb"))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("ok: 21 records (8 papers, 4 models")
+    assert result.stdout.startswith("ok: 24 records (8 papers, 4 models")
+    assert result.stdout.rstrip().endswith("2 systems, 1 result)")
 
 
 def test_repository_records_are_clean() -> None:
