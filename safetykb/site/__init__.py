@@ -1,7 +1,8 @@
 """The website: pages generated from the knowledge graph at build time.
 
 `generate(graph)` (in `build.py`) is a pure function from the graph to every
-generated page and file; `mkdocs_hooks.py` hands them to mkdocs, and
+generated page and file (leaderboards, system pages and the Results section come from
+`pages_results.py`); `mkdocs_hooks.py` hands them to mkdocs, and
 `scripts/build_pages.py` writes them into a folder (for Zensical or any other
 static site tool).
 """
