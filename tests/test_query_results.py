@@ -206,3 +206,9 @@ def test_result_answers_are_cached_like_the_rest(tmp_path: Path) -> None:
     again, _problems = load_graph(root)  # read back from .cache/
     assert "_results_vocab" in again.graph
     assert ask(again, "results for Alpha-VL").ids == ask(graph, "results for Alpha-VL").ids == ["alpha-vl-7b"]
+
+
+def test_results_on_a_benchmark_without_any_say_so(fixture_graph) -> None:
+    reply = ask(fixture_graph, "results on advset")
+    assert (reply.query.kind, reply.query.resources, reply.ids) == ("leaderboard", ["advset"], [])
+    assert reply.nearest == ["no result set on advset yet", "benchmarks with results: mm-bench-safety"]

@@ -144,6 +144,9 @@ def read(tokens: list[str], graph: Graph):  # -> Query | None
                and singular(t) not in RESULT_WORDS and t not in RESULT_WORDS and singular(t) not in _KIND_WORDS]
     every_board = best and not named and not other_kind and not ignored  # "which model is safest"
     if asks_figures and not named and not other_kind and ignored:
+        without = _resources_without_results(reading.rest, taxonomy)
+        if without:  # "results on HarmBench": an empty leaderboard answer says which benchmarks have results
+            return Query(kind="leaderboard", resources=without, best=best)
         _suggest(" ".join(ignored), vocab)
     if not ((asks_figures and named) or plain_system or every_board):
         return None
@@ -162,3 +165,20 @@ def _suggest(text: str, vocab: ResultsVocabulary) -> None:
         ids = list(dict.fromkeys(names[n] for n in near))
         raise Unreadable(f"no evaluated system or benchmark with results is called '{text}'",
                          [f"did you mean '{i}'?" for i in ids])
+
+
+def _resources_without_results(tokens: list[str], terms: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """Benchmarks and datasets named in tokens (longest phrase first); they have no result set, or the
+    results vocabulary would have recognised them."""
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for length in range(len(tokens) - i, 0, -1):
+            nodes = [n for k, n in terms.get(" ".join(tokens[i:i + length]), []) if k in ("benchmark", "dataset")]
+            if nodes:
+                found.extend(n for n in nodes[:1] if n not in found)
+                i += length
+                break
+        else:
+            i += 1
+    return found
