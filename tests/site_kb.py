@@ -51,11 +51,48 @@ added: 2026-11-25
 """
 
 
+#: An evaluated system and a result set whose every free-text field tries to inject HTML, Markdown or script.
+HOSTILE_SYSTEM = """\
+id: evil-vl-1b
+name: '<script>alert(8)</script> Evil-VL'
+aliases: ['<img src=x onerror=alert(9)>']
+family: vlm
+size: '<b>1B</b>'
+access: open
+organization: '[Mallory Labs](javascript:alert(10)) *Corp*'
+links: {url: 'https://example.org/"><script>alert(11)</script>', code: 'https://example.org/evil?a=1&b=<2>'}
+"""
+HOSTILE_RESULT = """\
+id: evil2024script-mm-bench-safety-typo
+source: evil2024script
+benchmark: mm-bench-safety
+setting: '<svg onload=alert(12)> TYPO'
+setting_description: '| table | {: .x } <i>typo</i>'
+metric: {name: '<b>ASR</b>', description: '<script>alert(13)</script>', unit: '%', better: higher}
+categories: ['<img src=x onerror=alert(14)>', 'Plain']
+aggregate: mean
+values:
+  - system: evil-vl-1b
+    value: 50.00
+    by_category: {'<img src=x onerror=alert(14)>': 60.00, Plain: 40.00}
+    note: '<script>alert(15)</script> note'
+  - system: alpha-vl-7b
+    value: 10
+    by_category: {'<img src=x onerror=alert(14)>': 10, Plain: 10}
+source_note: '<a href="javascript:alert(16)">click</a>'
+source_url: 'https://example.org/x"onmouseover="alert(17)'
+license: '<i>CC</i>'
+notes: '**bold** <script>alert(18)</script>'
+"""
+
+
 def make_kb(dest: Path) -> Path:
-    """The fixture KB plus FigStep and a hostile record, copied to dest."""
+    """The fixture KB plus FigStep, a hostile paper, a hostile system and a hostile result set, copied to dest."""
     shutil.copytree(FIXTURE_KB, dest)
     (dest / "papers" / "2023" / "gong2023figstep.yaml").write_text(FIGSTEP, encoding="utf-8")
     (dest / "papers" / "2024" / "evil2024script.yaml").write_text(HOSTILE, encoding="utf-8")
+    (dest / "taxonomy" / "systems" / "evil-vl-1b.yaml").write_text(HOSTILE_SYSTEM, encoding="utf-8")
+    (dest / "results" / "evil2024script-mm-bench-safety-typo.yaml").write_text(HOSTILE_RESULT, encoding="utf-8")
     return dest
 
 

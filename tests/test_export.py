@@ -10,13 +10,14 @@ from pathlib import Path
 import bibtexparser
 import networkx as nx
 
-from safetykb.export.formats import to_bib, to_csv, to_graphml, to_json
-from tests.helpers import FIXTURE_KB, run_script
+from safetykb.export.formats import RESULT_COLUMNS, to_bib, to_csv, to_graphml, to_json, to_results_csv
+from tests.helpers import FIXTURE_KB, REPO, run_script
 
 
 def test_json_has_every_kind_with_design_fields(fixture_graph) -> None:
     data = json.loads(to_json(fixture_graph))
-    assert list(data) == ["schema_version", "papers", "models", "attacks", "defenses", "datasets", "benchmarks"]
+    assert list(data) == ["schema_version", "papers", "models", "attacks", "defenses", "datasets", "benchmarks",
+                          "systems", "results"]
     assert len(data["papers"]) == 8 and len(data["models"]) == 4
     bathe = next(p for p in data["papers"] if p["id"] == "chen2024bathe")
     assert bathe["counters"] == ["jailbreak"] and bathe["links"] == {"arxiv": "2408.09093"}
@@ -61,7 +62,7 @@ def test_csv_has_one_row_per_paper(fixture_graph) -> None:
 def test_export_script_writes_file_and_refuses_invalid_kb(tmp_path: Path, kb_copy: Path) -> None:
     out = tmp_path / "kb.json"
     ok = run_script("export.py", "json", str(out), "--root", str(FIXTURE_KB))
-    assert ok.returncode == 0 and json.loads(out.read_text())["schema_version"] == "1.0"
+    assert ok.returncode == 0 and json.loads(out.read_text())["schema_version"] == "1.1"
     (kb_copy / "papers" / "2024" / "bad.yaml").write_text("id: bad\n")
     bad_out = tmp_path / "bad.json"
     failed = run_script("export.py", "json", str(bad_out), "--root", str(kb_copy))
@@ -75,3 +76,54 @@ def test_a_cut_author_list_ends_with_and_others() -> None:
     record = {"id": "kim2023purify", "title": "Purifying", "authors": ["Finn Kim", "Ann Lee"], "year": 2023}
     assert entry(record)["author"] == "Finn Kim and Ann Lee"
     assert entry({**record, "authors_complete": False})["author"] == "Finn Kim and Ann Lee and others"
+
+def test_json_carries_systems_and_results_with_numbers(fixture_graph) -> None:
+    data = json.loads(to_json(fixture_graph))
+    assert [s["id"] for s in data["systems"]] == ["alpha-vl-7b", "beta-vl-13b"]
+    assert list(data["systems"][0])[:4] == ["id", "name", "aliases", "family"]
+    (result,) = data["results"]
+    assert result["metric"] == {"name": "ASR", "description": "attack success rate", "unit": "%", "better": "lower",
+                                "range": {"min": 0, "max": 100}}
+    assert result["values"][0] == {"system": "alpha-vl-7b", "value": 30.0,
+                                   "by_category": {"Illegal Activity": 40.0, "Hate Speech": 20.0}}
+
+
+def test_json_export_of_the_real_kb_carries_every_survey_figure() -> None:
+    """Every number of the two vendored CSV files is in the JSON export, as a number, where it belongs."""
+    from safetykb.core.graph import build_graph
+    from safetykb.core.validation import load_kb
+    from tests.test_results_import import csv_figures
+
+    data = json.loads(to_json(build_graph(load_kb(REPO))))
+    exported = {}
+    for result in data["results"]:
+        for entry in result["values"]:
+            exported[(result["benchmark"], result["setting"], entry["system"], "")] = entry["value"]
+            for category, value in (entry.get("by_category") or {}).items():
+                exported[(result["benchmark"], result["setting"], entry["system"], category)] = value
+    expected = csv_figures()
+    assert len(expected) == 150
+    for key, figure in expected.items():
+        assert exported[key] == float(figure), key
+
+
+def test_results_csv_has_one_row_per_figure(fixture_graph) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_results_csv(fixture_graph))))
+    assert list(rows[0]) == list(RESULT_COLUMNS)
+    assert len(rows) == 6  # 2 systems x (headline + 2 categories)
+    head = rows[0]
+    assert (head["result"], head["source"], head["benchmark"], head["setting"], head["system"], head["category"],
+            head["value"], head["aggregate"], head["better"]) == (
+        "bench2024mm-mm-bench-safety-typo", "bench2024mm", "mm-bench-safety", "TYPO", "alpha-vl-7b", "", "30.00",
+        "mean", "lower")
+    assert [(r["category"], r["value"]) for r in rows[1:3]] == [("Illegal Activity", "40.00"), ("Hate Speech", "20.00")]
+
+
+def test_export_script_writes_the_results_csv(tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+    done = run_script("export.py", "results-csv", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    janus = [r for r in rows if r["system"] == "janus-pro-7b" and r["benchmark"] == "siuo"]
+    assert {(r["setting"], r["value"]) for r in janus} == {("OpenQA", "84.43"), ("MCQA", "73.06")}
+    assert len(rows) == 150

@@ -11,7 +11,7 @@ from safetykb.core.graph import RELATIONS
 def test_graph_has_every_record_and_typed_edges(fixture_graph) -> None:
     kinds = dict(fixture_graph.nodes(data="kind"))
     assert kinds["vlm"] == "model" and kinds["chen2024bathe"] == "paper" and kinds["advset"] == "dataset"
-    assert len(kinds) == 21
+    assert len(kinds) == 24
     relations = {rel for _u, _v, rel in fixture_graph.edges(data="relation")}
     assert relations == set(RELATIONS)
     edges = {(u, v, rel) for u, v, rel in fixture_graph.edges(data="relation")}
@@ -22,6 +22,10 @@ def test_graph_has_every_record_and_typed_edges(fixture_graph) -> None:
     assert ("bench2024mm", "mm-bench-safety", "introduces") in edges
     assert ("mm-bench-safety", "jailbreak", "evaluates") in edges
     assert ("liu2024cleanvid", "mm-bench-safety", "uses") in edges
+    assert ("beta-vl-13b", "video-llm", "instance_of") in edges
+    result = "bench2024mm-mm-bench-safety-typo"
+    assert {(result, "bench2024mm", "reported_in"), (result, "mm-bench-safety", "measures"),
+            (result, "alpha-vl-7b", "scores"), (result, "beta-vl-13b", "scores")} <= edges
 
 
 def test_defenses_countering_backdoor_on_vlm_expands_both_subtrees(fixture_graph) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -141,8 +143,12 @@ def test_downloads_parse_with_their_own_libraries(which: str) -> None:
     read = nx.read_graphml(site / "downloads" / "graph.graphml")
     assert set(read.nodes) == set(graph.nodes)
     assert read.number_of_edges() == graph.number_of_edges()
-    for name in ("paper", "model", "attack", "defense", "dataset", "benchmark"):
+    for name in ("paper", "model", "attack", "defense", "dataset", "benchmark", "system", "result"):
         json.loads((site / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    results = sorted(n for n, k in graph.nodes(data="kind") if k == "result")
+    assert sorted(r["id"] for r in data["results"]) == results
+    rows = list(csv.DictReader(io.StringIO((site / "downloads" / "results.csv").read_text(encoding="utf-8"))))
+    assert sorted({r["result"] for r in rows}) == results
     explorer = json.loads((site / "assets" / "safetykb" / "papers.json").read_text(encoding="utf-8"))
     assert sorted(p["id"] for p in explorer["papers"]) == papers
 

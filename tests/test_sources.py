@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safetykb.importer.sources import SourcesMissing, fetch_all, find_data, load_sources
+from safetykb.importer.sources import (
+    SourcesMissing,
+    downloaded,
+    fetch_all,
+    find_data,
+    load_sources,
+    vendored_mismatches,
+)
 from tests.helpers import REPO, run_script
 
 FILES = {"awesome-lvlm-safety/README.md": b"# list one\n", "awesome-large-model-safety/README.md": b"# list two\n"}
@@ -63,11 +70,50 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
 
 def test_repository_pins_both_lists_with_licences() -> None:
     sources = load_sources(REPO)
-    assert set(sources) == {"awesome-lvlm-safety", "awesome-large-model-safety"}
+    assert set(downloaded(sources)) == {"awesome-lvlm-safety", "awesome-large-model-safety"}
     assert sources["awesome-lvlm-safety"].license == "CC BY-NC 4.0"
     assert sources["awesome-large-model-safety"].license == "MIT"
     for source in sources.values():
         assert len(source.commit) == 40 and all(len(d) == 64 for d in source.files.values())
+
+
+def test_vendored_evaluation_is_pinned_with_its_origin() -> None:
+    """The survey's evaluation lives in the repository (it works without any download): every vendored
+    file matches its sha256, and the two table images it was transcribed from are named with theirs."""
+    source = load_sources(REPO)["lvlm-survey-evaluation"]
+    assert source.vendored == "sources/lvlm-survey-evaluation" and source.license == "CC BY-NC 4.0"
+    assert source.commit.startswith("bcbd139")
+    assert set(source.files) == {"README.md", "siuo.csv", "mm-safetybench.csv"}
+    assert source.origin_files == {
+        "assets/Januspro_SIUO.png": "71aec97e81d74c44a443cb76542e78da4356f529b559191e838b1a4aa58ffa75",
+        "assets/Januspro_MMSafetyBench.png": "336371465d46e943d51e0765fd499f4d2fe6207209c7a9b11bf2cb74307c4252",
+    }
+    assert vendored_mismatches(REPO) == []
+    assert source.origin_url("assets/Januspro_SIUO.png") == (
+        "https://github.com/XuankunRong/Awesome-LVLM-Safety/blob/bcbd139248b42be7d4c1d3aea8ec0d86ddc69566/"
+        "assets/Januspro_SIUO.png")
+
+
+def test_vendored_file_changed_is_named(tmp_path: Path) -> None:
+    shutil.copy2(REPO / "sources.yaml", tmp_path / "sources.yaml")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    assert vendored_mismatches(tmp_path) == []
+    csv_file = tmp_path / "sources" / "lvlm-survey-evaluation" / "siuo.csv"
+    csv_file.write_text(csv_file.read_text().replace("84.43", "84.44"))
+    (tmp_path / "sources" / "lvlm-survey-evaluation" / "README.md").unlink()
+    assert vendored_mismatches(tmp_path) == [
+        "sources/lvlm-survey-evaluation/README.md missing",
+        "sources/lvlm-survey-evaluation/siuo.csv differs from its sha256 in sources.yaml",
+    ]
+
+
+def test_vendored_sources_are_never_fetched(root: Path, server: dict[str, bytes]) -> None:
+    spec = yaml.safe_load((root / "sources.yaml").read_text())
+    spec["sources"]["vendored-one"] = {**spec["sources"]["awesome-lvlm-safety"], "vendored": "sources/v",
+                                       "files": {"x.csv": "0" * 64}}
+    (root / "sources.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    assert sorted(fetch_all(root)) == sorted(FILES)  # the vendored entry is neither downloaded nor required
+    assert find_data(None, root) == root / ".cache" / "sources"
 
 
 def test_fetch_fills_the_cache_then_find_data_uses_it(root: Path, server: dict[str, bytes]) -> None:

@@ -25,6 +25,9 @@ def test_corpus_covers_every_check() -> None:
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
         "bad-date", "date-outside-year", "former-id-taken", "former-id-reference", "title-casing",
         "counters-outside-defense-type", "specific-defense-without-counters", "background-with-threat",
+        # result sets and evaluated systems (issue 12)
+        "result-aggregate", "result-out-of-range", "result-duplicate", "result-unknown-reference",
+        "result-unknown-category", "result-bad-figure", "system-unknown-family",
     }
     assert expected <= set(CASES)
 
@@ -49,9 +52,15 @@ def test_bad_case_is_refused_with_path_line_and_message(case: str, kb_copy: Path
     else:
         assert result.returncode == 1, result.stdout + result.stderr
     body = lines[:-1]
-    assert body == sorted(body), "problems are sorted by path and position"
+    assert body == sorted(body, key=_position), "problems are sorted by path and position"
     errors = sum(": warning: " not in line for line in body)
     assert lines[-1].startswith(f"{errors} error" if errors else f"{len(body)} warning"), lines[-1]
+
+
+def _position(line: str) -> tuple[str, int, int]:
+    """(path, line, column) of a printed problem: positions compare as numbers (9 before 10)."""
+    path, row, col, _rest = line.split(":", 3)
+    return path, int(row), int(col)
 
 
 def test_python_tag_is_never_executed(kb_copy: Path, tmp_path: Path) -> None:
@@ -101,7 +110,8 @@ def test_paths_argument_limits_the_report(kb_copy: Path) -> None:
 def test_clean_fixture_exits_zero() -> None:
     result = run_script("validate.py", "--root", str(REPO / "tests" / "fixtures" / "kb"))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("ok: 21 records (8 papers, 4 models")
+    assert result.stdout.startswith("ok: 24 records (8 papers, 4 models")
+    assert result.stdout.rstrip().endswith("2 systems, 1 result)")
 
 
 def test_repository_records_are_clean() -> None:

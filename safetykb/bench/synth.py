@@ -95,8 +95,9 @@ class _Taxonomy:
         self.resources = sorted(kb.of("dataset")) + sorted(kb.of("benchmark"))
         self.ids = {record["id"] for _kind, record in kb}
         self.papers = kb.papers
-        # Papers the taxonomy points at (datasets/benchmarks introduced_in): copied so references resolve.
+        # Papers the taxonomy and the result sets point at (introduced_in, source): copied so references resolve.
         self.needed_papers = {r.get("introduced_in") for k in ("dataset", "benchmark") for r in kb.of(k).values()}
+        self.needed_papers |= {r.get("source") for r in kb.of("result").values()}  # results/ is copied too
         self.needed_papers.discard(None)
         self.labels = _section_labels(root / "taxonomy" / "sections.yaml")
 

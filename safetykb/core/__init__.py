@@ -1,9 +1,10 @@
 """core: records in, graph out.
 
 Owns reading record files safely (`yamlsafe`), their JSON Schemas (`schema`, `precheck`), the
-checks across records (`checks`, `duplicates`), the single validation pass (`validation`), the
-in-memory knowledge base (`records`), the graph (`graph`) and the questions every consumer asks
-of it (`queries`), plus the shared plumbing: where records live (`layout`), how problems are
-reported (`problems`), "did you mean" (`suggest`) and atomic writes (`fileio`).
+checks across records (`checks`, `duplicates`, `result_checks`), the single validation pass
+(`validation`), the in-memory knowledge base (`records`), result figures as numbers (`results`),
+the graph (`graph`) and the questions every consumer asks of it (`queries`), plus the shared
+plumbing: where records live (`layout`), how problems are reported (`problems`), "did you mean"
+(`suggest`) and atomic writes (`fileio`).
 `cli` is `scripts/validate.py`. Nothing downstream of `validation` reads YAML again.
 """

@@ -1,4 +1,4 @@
-"""Checks across records: ids and file names, folders, references, trees, links, duplicates."""
+"""Checks across records: ids and file names, folders, references, trees, links, duplicates, result sets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
 from safetykb.core.problems import ERROR, WARNING, display_path
-from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, former_index, ref_values
+from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, former_index, ref_items, ref_values
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
 from safetykb.metadata.casing import miscased
@@ -109,6 +109,9 @@ class CrossChecker:
         yield from self._cycles()
         yield from self._duplicates()
         yield from classification_findings(self.kb, self.paths)
+        from safetykb.core.result_checks import check_results  # it builds on Finding, defined here
+
+        yield from check_results(self.kb, self.paths)
 
     def _unique_ids(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
         for record_id, places in seen_ids.items():
@@ -146,11 +149,8 @@ class CrossChecker:
             for record_id, record in self.kb.of(kind).items():
                 path = self.paths[(kind, record_id)]
                 for field, targets in fields.items():
-                    value = record.get(field)
-                    values = ref_values(value)
-                    for i, target in enumerate(values):
-                        pointer: Pointer = (field, i) if isinstance(value, list) else (field,)
-                        message = self._resolve(target, targets, field, record_id)
+                    for pointer, target in ref_items(record, field):
+                        message = self._resolve(target, targets, field.rpartition(".")[2], record_id)
                         if message:
                             yield Finding(path, pointer, message)
 
@@ -225,7 +225,7 @@ def _a(noun: str) -> str:
 
 def _alias_index(kb: KnowledgeBase) -> dict[str, str]:
     index: dict[str, str] = {}
-    for kind in ("model", "attack", "defense", "dataset", "benchmark"):
+    for kind in ("model", "attack", "defense", "dataset", "benchmark", "system"):
         for record_id, record in kb.of(kind).items():
             for alias in record.get("aliases") or []:
                 if isinstance(alias, str):

@@ -1,11 +1,21 @@
 """The knowledge base as a networkx MultiDiGraph: one node per record, typed edges between them.
 
-Nodes are keyed by record id with a `kind` attribute and the record's fields.
-Edges carry a `relation`: subtype_of (child -> parent), targets (paper or
-dataset/benchmark -> model), proposes (paper -> attack or defense type),
-counters (paper or defense type -> attack type), evaluates (paper or
-dataset/benchmark -> attack type), introduces and uses (paper -> dataset or
-benchmark).
+Nodes are keyed by record id with a `kind` attribute (paper, model, attack, defense, dataset,
+benchmark, system, result) and the record's fields. Edges carry a `relation`:
+
+| relation | from | to | record field |
+|---|---|---|---|
+| subtype_of | model, attack or defense type | its parent (same kind) | `parent` |
+| targets | paper, dataset, benchmark | model family | `models` |
+| proposes | paper | attack or defense type | `attacks`, `defenses` |
+| counters | paper, defense type | attack type | `counters` |
+| evaluates | paper, dataset, benchmark | attack type | `evaluates` |
+| introduces | paper | dataset or benchmark | `introduces` (and the resource's `introduced_in`) |
+| uses | paper | dataset or benchmark | `uses` |
+| instance_of | evaluated system | model family | `family` |
+| reported_in | result set | paper (the source of its numbers) | `source` |
+| measures | result set | benchmark or dataset | `benchmark` |
+| scores | result set | evaluated system | `values[].system` |
 """
 
 from __future__ import annotations
@@ -13,9 +23,10 @@ from __future__ import annotations
 import networkx as nx
 
 from safetykb.core.layout import TREE_KINDS
-from safetykb.core.records import KnowledgeBase, ref_values
+from safetykb.core.records import KnowledgeBase, ref_items
 
-RELATIONS = ("subtype_of", "targets", "proposes", "counters", "evaluates", "introduces", "uses")
+RELATIONS = ("subtype_of", "targets", "proposes", "counters", "evaluates", "introduces", "uses", "instance_of",
+             "reported_in", "measures", "scores")
 
 #: (kind, field) -> relation of the edge from the record to each id in the field.
 _FIELD_RELATIONS: dict[tuple[str, str], str] = {
@@ -31,6 +42,10 @@ _FIELD_RELATIONS: dict[tuple[str, str], str] = {
     ("dataset", "evaluates"): "evaluates",
     ("benchmark", "models"): "targets",
     ("benchmark", "evaluates"): "evaluates",
+    ("system", "family"): "instance_of",
+    ("result", "source"): "reported_in",
+    ("result", "benchmark"): "measures",
+    ("result", "values.system"): "scores",
 }
 for _kind in TREE_KINDS:
     _FIELD_RELATIONS[(_kind, "parent")] = "subtype_of"
@@ -43,7 +58,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
         graph.add_node(record["id"], kind=kind, **{k: v for k, v in record.items() if k != "id"})
     for (kind, field), relation in _FIELD_RELATIONS.items():
         for record_id, record in kb.of(kind).items():
-            for target in ref_values(record.get(field)):
+            for _pointer, target in ref_items(record, field):
                 graph.add_edge(record_id, target, key=relation, relation=relation)
     for kind in ("dataset", "benchmark"):
         for record_id, record in kb.of(kind).items():

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 #: Record kinds in the order exports and pages list them.
-KINDS: tuple[str, ...] = ("paper", "model", "attack", "defense", "dataset", "benchmark")
+KINDS: tuple[str, ...] = ("paper", "model", "attack", "defense", "dataset", "benchmark", "system", "result")
 
 #: Kinds that form trees through `parent`.
 TREE_KINDS: tuple[str, ...] = ("model", "attack", "defense")
@@ -19,6 +19,8 @@ FOLDERS: dict[str, str] = {
     "defense": "taxonomy/defenses",
     "dataset": "taxonomy/datasets",
     "benchmark": "taxonomy/benchmarks",
+    "system": "taxonomy/systems",
+    "result": "results",
 }
 
 #: Plural names used in the JSON export and on the site.
@@ -29,6 +31,8 @@ PLURALS: dict[str, str] = {
     "defense": "defenses",
     "dataset": "datasets",
     "benchmark": "benchmarks",
+    "system": "systems",
+    "result": "results",
 }
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"

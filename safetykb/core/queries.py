@@ -631,3 +631,90 @@ def text_matches(graph: Graph, words: Iterable[str]) -> set[str]:
         have = index.get(stem, set())
         found = set(have) if found is None else found & have
     return found or set()
+
+# ---------------------------------------------------------------- results and leaderboards (issue 12)
+
+
+def result_sets(graph: Graph) -> list[str]:
+    """Every result set, by benchmark name, then source (newest first), then setting."""
+    cached = graph.graph.get("_result_sets")
+    if cached is None:
+        results = of_kind(graph, "result")
+        cited = {graph.nodes[r].get("source") for r in results}
+        sources = newest_first(graph, {s for s in cited if isinstance(s, str) and s in graph})
+        rank = {s: i for i, s in enumerate(sources)}
+
+        def key(node: str) -> tuple[str, int, str, str]:
+            data = graph.nodes[node]
+            bench = data.get("benchmark")
+            name = str(graph.nodes[bench].get("name", bench) if bench in graph else bench)
+            return (name.lower(), rank.get(data.get("source"), len(rank)), str(data.get("setting", "")).lower(), node)
+
+        cached = sorted(results, key=key)
+        graph.graph["_result_sets"] = cached
+    return list(cached)
+
+
+def setting_matches(graph: Graph, result: str, setting: str) -> bool:
+    """Whether a result set's setting is `setting` (its label or an alias; case, hyphens, spaces ignored)."""
+    from safetykb.core.results import setting_words
+
+    wanted = normalise_term(setting)
+    return any(normalise_term(w) == wanted for w in setting_words(graph.nodes[result]))
+
+
+def leaderboard(graph: Graph, result: str) -> list:
+    """The systems of one result set ranked by its metric's direction, best first (`core.results.Row`s)."""
+    from safetykb.core.results import ranking
+
+    return ranking(graph.nodes[result])
+
+
+def _filtered(graph: Graph, pool: Iterable[str], benchmark: str | None,
+              setting: str | None) -> tuple[list[str], list[str]]:
+    """(result sets of pool on the benchmark and setting, words saying so: 'on siuo', '(OpenQA)')."""
+    bench = require(graph, benchmark, "benchmark", "dataset") if benchmark else None
+    found = [r for r in pool if (bench is None or graph.nodes[r].get("benchmark") == bench)
+             and (setting is None or setting_matches(graph, r, setting))]
+    words = [f"on {bench}"] if bench else []
+    if setting:
+        labels = list(dict.fromkeys(str(graph.nodes[r].get("setting")) for r in found)) or [setting]
+        words.append(f"({', '.join(labels)})")
+    return found, words
+
+
+def results_on(graph: Graph, benchmark: str | None = None, setting: str | None = None) -> Answer:
+    """Result sets (leaderboards) on a benchmark or dataset, of one setting if given (label or alias)."""
+    found, words = _filtered(graph, result_sets(graph), benchmark, setting)
+    return Answer(" ".join(["result sets", *words]), found, kind="result")
+
+
+def safest_on(graph: Graph, benchmark: str | None, setting: str | None = None) -> Answer:
+    """Which system is safest on a benchmark: its result sets, each with the best system by the metric's
+    direction (all systems sharing rank 1) named in `notes` as 'setting: system (figure)'."""
+    found = results_on(graph, benchmark, setting)
+    notes = []
+    for result in found.ids:
+        rows = leaderboard(graph, result)
+        best = ", ".join(f"{row.system} ({row.value})" for row in rows if row.best)
+        if best:
+            where = "" if benchmark else f"{graph.nodes[result].get('benchmark')} "
+            notes.append(f"{where}{graph.nodes[result].get('setting')}: {best}")
+    understood = found.understood.replace("result sets", "safest systems", 1)
+    return Answer(understood, found.ids, kind="result", notes=notes)
+
+
+def results_for(graph: Graph, system: str, benchmark: str | None = None, setting: str | None = None) -> Answer:
+    """Every result set that reports a system (id, name or alias), on a benchmark and setting if given."""
+    system_id = require(graph, system, "system")
+    reporting = {u for u, _v, rel in graph.in_edges(system_id, data="relation") if rel == "scores"}
+    found, words = _filtered(graph, [r for r in result_sets(graph) if r in reporting], benchmark, setting)
+    return Answer(" ".join([f"results for {system_id}", *words]), found, kind="result")
+
+
+def systems_of(graph: Graph, model: str) -> list[str]:
+    """Evaluated systems of a model family and its subtypes, by name."""
+    model_id = require(graph, model, "model")
+    scope = subtree(graph, model_id)
+    found = [u for u, v, rel in graph.edges(data="relation") if rel == "instance_of" and v in scope]
+    return sorted(found, key=lambda n: str(graph.nodes[n].get("name", n)).lower())

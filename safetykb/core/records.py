@@ -28,6 +28,9 @@ REFERENCES: dict[str, dict[str, tuple[str, ...]]] = {
     "defense": {"parent": ("defense",), "counters": ("attack",)},
     "dataset": {"introduced_in": ("paper",), "models": ("model",), "evaluates": ("attack",)},
     "benchmark": {"introduced_in": ("paper",), "models": ("model",), "evaluates": ("attack",)},
+    "system": {"family": ("model",)},
+    # `values.system`: the `system` key of every mapping in the list `values` (see `ref_items`).
+    "result": {"source": ("paper",), "benchmark": ("benchmark", "dataset"), "values.system": ("system",)},
 }
 
 #: How each kind is named in messages and on pages.
@@ -38,6 +41,8 @@ KIND_WORDS: dict[str, str] = {
     "defense": "defense type",
     "dataset": "dataset",
     "benchmark": "benchmark",
+    "system": "evaluated system",
+    "result": "result set",
 }
 
 
@@ -71,6 +76,24 @@ def ref_values(value: Any) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str)]
     return []
+
+
+def ref_items(record: Record, field: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(key path, id) for every id a reference field of REFERENCES holds: `models` -> ('models', 0), ...;
+    a dotted field `values.system` names the `system` key of each mapping in the list `values`."""
+    head, _, key = field.partition(".")
+    value = record.get(head)
+    if key:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict) and isinstance(item.get(key), str):
+                    yield (head, i, key), item[key]
+    elif isinstance(value, str):
+        yield (head,), value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield (head, i), item
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The JSON Schemas of the six record kinds, and schema errors in words a contributor can act on."""
+"""The JSON Schemas of the record kinds, and schema errors in words a contributor can act on."""
 
 from __future__ import annotations
 
@@ -126,6 +126,9 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         return
     if validator_name == "minLength":
         yield SchemaIssue(pointer, f"{where}: must not be empty")
+        return
+    if validator_name == "oneOf" and isinstance(error.schema, dict) and error.schema.get("title"):
+        yield SchemaIssue(pointer, f"{where}: {_type_word(value)} is not {error.schema['title']}")
         return
     if validator_name in ("minimum", "maximum"):
         yield SchemaIssue(pointer, f"{where}: {value} is out of range ({error.message})")

@@ -1,4 +1,5 @@
-"""`scripts/export.py FORMAT OUT`: write the knowledge base as JSON, GraphML, BibTeX or CSV."""
+"""`scripts/export.py FORMAT OUT`: write the knowledge base as JSON, GraphML, BibTeX, CSV (papers or results)
+or an Awesome-list README."""
 
 from __future__ import annotations
 
@@ -35,5 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"export.py: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"wrote {out} ({args.format}, {len(kb.papers)} papers)")
+    what = f"{len(kb.of('result'))} result sets" if args.format == "results-csv" else f"{len(kb.papers)} papers"
+    print(f"wrote {out} ({args.format}, {what})")
     return 0

@@ -12,28 +12,32 @@ import networkx as nx
 
 from safetykb.core.layout import KINDS, PLURALS
 from safetykb.core.queries import Graph, newest_first, of_kind, record
+from safetykb.core.results import result_for_json, shown
 from safetykb.core.schema import field_names
 from safetykb.export.awesome import to_awesome
 from safetykb.export.bibtex import to_bibtex
 
 #: Version of the JSON export's layout; bump when a field changes meaning.
-SCHEMA_VERSION = "1.0"
+#: 1.1: adds `systems` (evaluated systems) and `results` (result sets, figures as JSON numbers).
+SCHEMA_VERSION = "1.1"
 
 
 def records_of(graph: Graph, kind: str) -> list[dict[str, Any]]:
-    """Records of one kind with fields in schema order; papers newest first, others by id."""
+    """Records of one kind with fields in schema order; papers newest first, others by id. The figures of
+    a result set become JSON numbers (`safetykb.core.results.result_for_json`)."""
     ids = newest_first(graph, of_kind(graph, kind)) if kind == "paper" else of_kind(graph, kind)
     order = field_names(kind)
     out = []
     for node in ids:
         data = record(graph, node)
-        out.append({k: data[k] for k in order if k in data})
+        ordered = {k: data[k] for k in order if k in data}
+        out.append(result_for_json(ordered) if kind == "result" else ordered)
     return out
 
 
 def to_json(graph: Graph) -> str:
     """The whole knowledge base: schema_version, then papers, models, attacks, defenses, datasets,
-    benchmarks, each a list of records with the DESIGN field names."""
+    benchmarks, systems and results, each a list of records with the DESIGN field names."""
     payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for kind in KINDS:
         payload[PLURALS[kind]] = records_of(graph, kind)
@@ -93,10 +97,42 @@ def to_csv(graph: Graph) -> str:
     return buffer.getvalue()
 
 
+#: Columns of the results CSV: one row per figure. `category` is empty for a system's headline figure;
+#: `aggregate` names how the source aggregates (mean, sum) on the headline row of a set with categories.
+RESULT_COLUMNS = ("result", "source", "source_date", "benchmark", "setting", "metric", "unit", "better", "system",
+                  "system_name", "category", "value", "aggregate", "note")
+
+
+def to_results_csv(graph: Graph) -> str:
+    """One row per published figure of every result set (headline and category figures), as printed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    for result in of_kind(graph, "result"):
+        data = graph.nodes[result]
+        metric = data.get("metric") or {}
+        paper = graph.nodes[data["source"]] if data.get("source") in graph else {}
+        common = {"result": result, "source": data.get("source"), "source_date": paper.get("date") or paper.get("year"),
+                  "benchmark": data.get("benchmark"), "setting": data.get("setting"), "metric": metric.get("name"),
+                  "unit": metric.get("unit"), "better": metric.get("better")}
+        for entry in data.get("values") or []:
+            system = entry.get("system")
+            name = graph.nodes[system].get("name") if system in graph else ""
+            rows = [("", entry.get("value"), data.get("aggregate") if entry.get("by_category") else "",
+                     entry.get("note"))]
+            rows += [(c, v, "", "") for c, v in (entry.get("by_category") or {}).items()]
+            for category, value, aggregate, note in rows:
+                row = {**common, "system": system, "system_name": name, "category": category, "value": shown(value),
+                       "aggregate": aggregate, "note": note}
+                writer.writerow(["" if row[c] is None else row[c] for c in RESULT_COLUMNS])
+    return buffer.getvalue()
+
+
 EXPORTERS: dict[str, Callable[[Graph], str]] = {
     "json": to_json,
     "graphml": to_graphml,
     "bib": to_bib,
     "csv": to_csv,
+    "results-csv": to_results_csv,
     "awesome": to_awesome,
 }

@@ -1,11 +1,18 @@
-"""The upstream lists the importer reads: pinned in sources.yaml, found on disk, or fetched and checked.
+"""The upstream data the importers read: pinned in sources.yaml, found on disk, or fetched and checked.
 
 `sources.yaml` (repository root) names each source: repository, commit, licence and the sha256 of
-every file. `find_data(explicit)` answers "where are the lists?": an explicit `--data DIR` as given,
-else `$SAFETYKB_SOURCES`, else the cache `.cache/sources/` that `fetch_all` fills by downloading
-the pinned commit (from raw.githubusercontent.com, or `$SAFETYKB_SOURCES_URL` in tests). Files
-from the environment or the cache must match their pinned sha256; when no folder holds the
-lists, `SourcesMissing` says in one line how to provide them.
+every file. Two forms:
+
+- a downloaded source (the two seed lists): `files` are fetched from the pinned commit.
+  `find_data(explicit)` answers "where are the lists?": an explicit `--data DIR` as given, else
+  `$SAFETYKB_SOURCES`, else the cache `.cache/sources/` that `fetch_all` fills by downloading the
+  pinned commit (from raw.githubusercontent.com, or `$SAFETYKB_SOURCES_URL` in tests). Files from
+  the environment or the cache must match their pinned sha256; when no folder holds the lists,
+  `SourcesMissing` says in one line how to provide them.
+- a vendored source (`vendored: <folder in this repository>`): our own transcription of published
+  figures, committed with its README, so the repository works without any download. `files` pin
+  the vendored files (`vendored_mismatches` checks them); `origin_files` record the upstream files
+  they were transcribed from (path -> sha256), for provenance only: they are never downloaded.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import hashlib
 import os
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -43,19 +50,55 @@ class Source:
     companion_of: str
     date: str
     files: dict[str, str]  # path -> sha256
+    vendored: str | None = None  # folder in this repository holding the files (never downloaded)
+    origin_files: dict[str, str] = field(default_factory=dict)  # upstream path -> sha256 (provenance)
 
     @property
     def url(self) -> str:
         return f"https://github.com/{self.repository}/tree/{self.commit}"
+
+    def origin_url(self, path: str) -> str:
+        """Where an upstream file of this source can be seen at the pinned commit."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{path}"
+
+
+_MAPPINGS = ("files", "origin_files")
 
 
 def load_sources(root: Path | None = None) -> dict[str, Source]:
     """Every source of sources.yaml, by name."""
     path = (root or repo_root()) / "sources.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {name: Source(name=name, **{k: str(v) if k != "files" else {str(p): str(s) for p, s in v.items()}
+    return {name: Source(name=name, **{k: str(v) if k not in _MAPPINGS else {str(p): str(s) for p, s in v.items()}
                                        for k, v in spec.items()})
             for name, spec in data["sources"].items()}
+
+
+def downloaded(sources: dict[str, Source]) -> dict[str, Source]:
+    """The sources fetched from their repositories (not vendored)."""
+    return {name: source for name, source in sources.items() if source.vendored is None}
+
+
+def vendored_folder(source: Source, root: Path | None = None) -> Path:
+    if source.vendored is None:
+        raise ValueError(f"source {source.name} is downloaded, not vendored")
+    return (root or repo_root()) / source.vendored
+
+
+def vendored_mismatches(root: Path | None = None) -> list[str]:
+    """Why the vendored files differ from their pins in sources.yaml (missing or changed), one phrase each."""
+    root = root or repo_root()
+    wrong = []
+    for source in load_sources(root).values():
+        if source.vendored is None:
+            continue
+        for rel, digest in source.files.items():
+            path = vendored_folder(source, root) / rel
+            if not path.is_file():
+                wrong.append(f"{source.vendored}/{rel} missing")
+            elif sha256(path) != digest:
+                wrong.append(f"{source.vendored}/{rel} differs from its sha256 in sources.yaml")
+    return wrong
 
 
 def sha256(path: Path) -> str:
@@ -65,7 +108,7 @@ def sha256(path: Path) -> str:
 def mismatches(folder: Path, sources: dict[str, Source]) -> list[str]:
     """Why folder does not hold the pinned files (missing or different), one phrase each."""
     wrong = []
-    for source in sources.values():
+    for source in downloaded(sources).values():
         for rel, digest in source.files.items():
             path = folder / source.name / rel
             if not path.is_file():
@@ -106,7 +149,7 @@ def fetch_all(root: Path | None = None, timeout: float = 30.0) -> list[str]:
     root = root or repo_root()
     base = os.environ.get(ENV_URL, RAW_URL).rstrip("/")
     written = []
-    for source in load_sources(root).values():
+    for source in downloaded(load_sources(root)).values():
         for rel, digest in source.files.items():
             target = root / CACHE / source.name / rel
             if target.is_file() and sha256(target) == digest:

@@ -1,6 +1,7 @@
 """query: plain-word questions answered from the graph (`scripts/query.py`).
 
-`question` reads a question into a structured query, `ask` answers it through
+`question` reads a question into a structured query (`results_question` the questions about
+leaderboards and evaluated systems), `ask` answers it through
 `safetykb.core.queries`, `formats` renders the reply (table, Markdown, JSON, BibTeX, ids),
 `cache` keeps the validated graph between runs, and `cli` is the command line.
 """

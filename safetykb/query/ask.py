@@ -21,12 +21,13 @@ Graph = q.Graph
 
 @dataclass
 class Group:
-    """Results shown together under a title; `kind` is paper, defense, benchmark, dataset or gap."""
+    """Results shown together under a title; `kind` is paper, defense, benchmark, dataset, gap or result."""
 
     title: str
     ids: list[str]
     kind: str = "paper"
     reasons: dict[str, str] = field(default_factory=dict)
+    result: str | None = None  # kind "result": the result set whose systems `ids` holds, best first
 
 
 @dataclass
@@ -281,6 +282,8 @@ _HANDLERS: dict[str, Callable[[Graph, Query], Reply]] = {
     "datasets": _resources(("dataset",)),
     "resources": _resources(("benchmark", "dataset")),
     "gaps": _gaps,
+    "leaderboard": lambda graph, query: _leaderboards(graph, query),
+    "results": lambda graph, query: _system_results(graph, query),
 }
 
 
@@ -451,3 +454,81 @@ def _nearest_author(graph: Graph, author: str) -> list[str]:
     if names:
         return [f"did you mean: {', '.join(names[:5])}?"]
     return [f"no author named like '{author}'"]
+
+
+# ---------------------------------------------------------------- results and leaderboards (issue 12)
+
+
+def result_title(graph: Graph, result: str) -> str:
+    """'SIUO · OpenQA · ASR (%), lower is better · ye2025survey (2025-02)'."""
+    from safetykb.core.results import direction, metric_label
+
+    data = graph.nodes[result]
+    bench = data.get("benchmark")
+    name = graph.nodes[bench].get("name", bench) if bench in graph else bench
+    source = data.get("source")
+    when = graph.nodes[source].get("date") or graph.nodes[source].get("year") if source in graph else ""
+    return f"{name} · {data.get('setting')} · {metric_label(data)}, {direction(data)} · {source} ({when})"
+
+
+def _result_sets(graph: Graph, query: Query, run: Callable[[str | None, str | None], q.Answer]) -> list[q.Answer]:
+    return [run(bench, setting) for bench, setting in product(_each(query.resources), _each(query.settings))]
+
+
+def _merge(parts: list[q.Answer]) -> tuple[str, list[str]]:
+    understood = "; ".join(dict.fromkeys(p.understood for p in parts))
+    return understood, list(dict.fromkeys(r for p in parts for r in p.ids))
+
+
+def _leaderboards(graph: Graph, query: Query) -> Reply:
+    """Leaderboards of the benchmarks (and settings) asked about, each best first; 'safest' names the best."""
+    ask = q.safest_on if query.best else q.results_on
+    parts = _result_sets(graph, query, lambda b, s: ask(graph, b, s))
+    understood, results = _merge(parts)
+    understood = understood.replace("result sets", "leaderboards")
+    notes = [n for p in parts for n in p.notes]
+    if notes:
+        understood += " (" + "; ".join(notes) + ")"
+    groups = [Group(result_title(graph, r), [row.system for row in q.leaderboard(graph, r)], kind="result", result=r)
+              for r in results]
+    systems = {s for g in groups for s in g.ids}
+    count = f"{_plural(len(results), 'result set')}, {_plural(len(systems), 'system')}"
+    reply = Reply("", query, understood, count, groups)
+    if not results:
+        reply.nearest = _nearest_results(graph, query)
+    return reply
+
+
+def _system_results(graph: Graph, query: Query) -> Reply:
+    """What the result sets report for each system asked about: its figure and rank in each."""
+    groups: list[Group] = []
+    words = []
+    for system in query.systems:
+        parts = _result_sets(graph, query, lambda b, s, system=system: q.results_for(graph, system, b, s))
+        understood, results = _merge(parts)
+        words.append(understood)
+        groups += [Group(result_title(graph, r), [system], kind="result", result=r) for r in results]
+    results = list(dict.fromkeys(g.result for g in groups))
+    reply = Reply("", query, "; ".join(words), _plural(len(results), "result set"), groups)
+    if not results:
+        reply.nearest = _nearest_results(graph, query)
+    return reply
+
+
+def _nearest_results(graph: Graph, query: Query) -> list[str]:
+    """For an empty results answer: the benchmarks that have results, and the settings of those asked about."""
+    notes = []
+    for bench in query.resources:
+        labels = list(dict.fromkeys(str(graph.nodes[r].get("setting")) for r in q.results_on(graph, bench).ids))
+        if labels:
+            notes.append(f"settings with results on {bench}: {', '.join(labels)}")
+        else:
+            notes.append(f"no result set on {bench} yet")
+    for system in query.systems:
+        found = q.results_for(graph, system).ids
+        if found:
+            benches = list(dict.fromkeys(str(graph.nodes[r].get("benchmark")) for r in found))
+            notes.append(f"{system} has results on {', '.join(benches)}")
+    benches = list(dict.fromkeys(str(graph.nodes[r].get("benchmark")) for r in q.result_sets(graph)))
+    notes.append(f"benchmarks with results: {', '.join(benches) or 'none yet'}")
+    return notes

@@ -134,6 +134,7 @@ def load_graph(root: Path, use_cache: bool = True):  # -> (nx.MultiDiGraph | Non
     from safetykb.core.queries import _index, matrix, term_index
     from safetykb.core.validation import load_and_validate
     from safetykb.query.question import vocabulary
+    from safetykb.query.results_question import results_vocabulary
 
     result = load_and_validate(root)
     if result.problems:
@@ -143,6 +144,7 @@ def load_graph(root: Path, use_cache: bool = True):  # -> (nx.MultiDiGraph | Non
     _index(graph)
     matrix(graph)
     vocabulary(graph)
+    results_vocabulary(graph)
     if use_cache:
         write(root, key, graph)
     return graph, []

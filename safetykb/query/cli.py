@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--since", type=int, metavar="YEAR", help="papers from this year on")
     parser.add_argument("--until", type=int, metavar="YEAR", help="papers up to this year")
     parser.add_argument("--related", metavar="PAPER", help="papers related to this paper id")
+    parser.add_argument("--system", action="append", default=[],
+                        help="evaluated system (id, name or alias): its results")
+    parser.add_argument("--benchmark", action="append", default=[], help="benchmark or dataset (id, name or alias)")
+    parser.add_argument("--setting", action="append", default=[], help="setting of a result set (TYPO, OpenQA)")
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the graph cache")
     return parser
@@ -110,15 +114,50 @@ def _apply_flags(args: argparse.Namespace, query, graph) -> None:
                 f"--related '{args.related}' is no paper id", [f"did you mean '{near[0]}'?"] if near else []
             )
         query.related = current
+    _apply_result_flags(args, query, graph)
     if args.kind:
         query.kind = args.kind
     elif not query.kind:
         query.kind = "related" if query.related else "defenses" if query.defenses else "papers"
 
 
+def _apply_result_flags(args: argparse.Namespace, query, graph) -> None:
+    """--system, --benchmark, --setting: a results question (kind `results` with a system, else `leaderboard`)."""
+    from safetykb.core.queries import resolve, result_sets, setting_matches
+    from safetykb.query.question import Unreadable, suggest_term
+
+    for value in args.system:
+        node = resolve(graph, value, ["system"])
+        if node is None:
+            systems = [n for n, k in graph.nodes(data="kind") if k == "system"]
+            near = difflib.get_close_matches(value.lower(), systems, n=1, cutoff=0.5)
+            raise Unreadable(f"--system '{value}' names no evaluated system",
+                             [f"did you mean '{near[0]}'?"] if near else [])
+        if node not in query.systems:
+            query.systems.append(node)
+    for value in args.benchmark:
+        node = resolve(graph, value, ["benchmark", "dataset"])
+        if node is None:
+            near = suggest_term(value, graph, ("benchmark", "dataset"))
+            raise Unreadable(f"--benchmark '{value}' names no benchmark or dataset",
+                             [f"did you mean '{near}'?"] if near else [])
+        if node not in query.resources:
+            query.resources.append(node)
+    for value in args.setting:
+        labels = [str(graph.nodes[r]["setting"]) for r in result_sets(graph) if setting_matches(graph, r, value)]
+        if not labels:
+            known = sorted({str(graph.nodes[r]["setting"]) for r in result_sets(graph)})
+            raise Unreadable(f"--setting '{value}' is no setting of any result set", [f"settings: {', '.join(known)}"])
+        query.settings.extend(label for label in dict.fromkeys(labels) if label not in query.settings)
+    flagged = args.system or args.benchmark or args.setting
+    if flagged and not args.kind and query.kind not in ("results", "leaderboard"):
+        query.kind = "results" if query.systems else "leaderboard"
+
+
 def _flags_text(args: argparse.Namespace) -> str:
     parts = []
-    for name in ("kind", "attack", "defense", "model", "author", "venue", "since", "until", "related"):
+    for name in ("kind", "attack", "defense", "model", "author", "venue", "since", "until", "related", "system",
+                 "benchmark", "setting"):
         value = getattr(args, name)
         for item in value if isinstance(value, list) else [value]:
             if item is not None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from safetykb.core import queries as q
 from safetykb.core.records import authors_cut, publication_year
-from safetykb.query.ask import Reply, gap_papers
+from safetykb.query.ask import Group, Reply, gap_papers
 
 FORMATS: tuple[str, ...] = ("table", "md", "json", "bib", "ids")
 
@@ -93,6 +93,8 @@ def bib_papers(graph: Graph, reply: Reply) -> list[str]:
     datasets/benchmarks, or the attack papers behind gap cells."""
     if reply.gaps:
         return gap_papers(graph, reply)
+    if any(g.kind == "result" for g in reply.groups):
+        return list(dict.fromkeys(graph.nodes[r]["source"] for r in result_ids(reply)))
     out: dict[str, None] = {}
     for group in reply.groups:
         for node in group.ids:
@@ -120,6 +122,9 @@ def to_table(graph: Graph, reply: Reply, width: int = 100) -> str:
         lines += ["", f"{group.title}: {len(group.ids)}"]
         if group.kind == "paper":
             lines += _paper_rows(graph, group.ids, width)
+        elif group.kind == "result":
+            lines[-1] = group.title
+            lines += _result_rows(graph, reply, group, width)
         elif group.kind == "gap":
             lines += _gap_rows(graph, reply, group.ids, width)
         else:
@@ -194,6 +199,9 @@ def to_markdown(graph: Graph, reply: Reply) -> str:
         if not group.ids:
             continue
         lines += ["", f"### {_md(group.title)}", ""]
+        if group.kind == "result":
+            lines += _md_result(graph, reply, group)
+            continue
         for node in group.ids:
             lines.append(_md_entry(graph, reply, group.kind, node))
     return "\n".join(lines) + "\n"
@@ -249,6 +257,8 @@ def to_json(graph: Graph, reply: Reply) -> str:
             {"model": model, "attack": attack, "attack_papers": q.newest_first(graph, m.cell(model, attack).attacks)}
             for model, attack, _n in reply.gaps
         ]
+    elif any(g.kind == "result" for g in reply.groups):
+        results = [_result_json(graph, r) for r in result_ids(reply)]
     else:
         results = [q.record(graph, node) for node in reply.ids]
     payload = {
@@ -263,6 +273,8 @@ def to_json(graph: Graph, reply: Reply) -> str:
         ],
         "nearest": reply.nearest,
     }
+    if any(g.kind == "result" for g in reply.groups):
+        payload["systems"] = [q.record(graph, s) for s in reply.ids]
     return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
 
 
@@ -275,3 +287,117 @@ def to_bib(graph: Graph, reply: Reply) -> str:
     if not papers:
         return head + "% no papers to cite\n"
     return head + "\n" + to_bibtex(q.record(graph, p) for p in papers)
+
+
+# ---------------------------------------------------------------- result sets (issue 12)
+
+#: Result sets with at most this many systems get their per-category figures in table and Markdown.
+CATEGORY_SYSTEMS = 6
+
+
+def result_ids(reply: Reply) -> list[str]:
+    """The result sets of a reply, once each, in display order."""
+    return list(dict.fromkeys(g.result for g in reply.groups if g.kind == "result" and g.result))
+
+
+def _rows(graph: Graph, group: Group) -> list:
+    """The ranked rows of a group's result set that the group shows (all, or the systems asked about)."""
+    rows = q.leaderboard(graph, group.result or "")
+    shown = set(group.ids)
+    return [row for row in rows if row.system in shown]
+
+
+def _name(graph: Graph, node: str) -> str:
+    return _text(graph.nodes[node].get("name", node)) if node in graph else node
+
+
+def _result_rows(graph: Graph, reply: Reply, group: Group, width: int) -> list[str]:
+    """rank, system id, name, figure, 'best'; 'rank r of n' when only some systems are shown."""
+    data = graph.nodes[group.result]
+    total = len(q.leaderboard(graph, group.result or ""))
+    rows = _rows(graph, group)
+    if not rows:
+        return []
+    id_w = max(len(r.system) for r in rows)
+    name_w = min(max(len(_name(graph, r.system)) for r in rows), 24)
+    value_w = max(len(r.value) for r in rows)
+    out = []
+    for row in rows:
+        rank = f"rank {row.rank} of {total}" if len(rows) < total else f"{row.rank:>3}"
+        mark = "  best" if row.best else ""
+        line = (f"  {rank}  {row.system:<{id_w}}  {_clip(_name(graph, row.system), name_w):<{name_w}}  "
+                f"{row.value:>{value_w}}{mark}")
+        out.append(_clip(line.rstrip(), width))
+        if row.note:
+            out += textwrap.wrap(row.note, width, initial_indent="       ", subsequent_indent="       ")
+    if reply.query.kind == "leaderboard" and data.get("categories") and len(rows) <= CATEGORY_SYSTEMS:
+        out += _category_rows(graph, group, rows, width)
+    return out
+
+
+def _category_rows(graph: Graph, group: Group, rows: list, width: int) -> list[str]:
+    """The per-category figures: one line per category, one column per system (best first)."""
+    from safetykb.core.results import categories, category_value, shown
+
+    data = graph.nodes[group.result]
+    entries = {e["system"]: e for e in data.get("values") or []}
+    label = _text(data.get("category_label") or "category")
+    names = categories(data)
+    cat_w = min(max(len(label), *(len(c) for c in names)), 28)
+    col_w = max(9, *(len(r.system) for r in rows))
+    head = f"  {label:<{cat_w}}" + "".join(f"  {r.system:>{col_w}}" for r in rows)
+    out = ["", _clip(head, width)]
+    for name in names:
+        cells = "".join(f"  {shown(category_value(entries[r.system], name) or '-'):>{col_w}}" for r in rows)
+        out.append(_clip(f"  {_clip(name, cat_w):<{cat_w}}{cells}", width))
+    aggregate = _text(data.get("aggregate_label") or data.get("aggregate") or "")
+    if aggregate:
+        cells = "".join(f"  {r.value:>{col_w}}" for r in rows)
+        out.append(_clip(f"  {_clip(aggregate + ' (published)', cat_w):<{cat_w}}{cells}", width))
+    return out
+
+
+def _md_result(graph: Graph, reply: Reply, group: Group) -> list[str]:
+    """The source line, then a Markdown table of the ranked systems (and the categories)."""
+    from safetykb.core.results import categories, category_value, metric_label, shown
+
+    data = graph.nodes[group.result]
+    source = data.get("source")
+    paper = graph.nodes[source] if source in graph else {}
+    url = paper_url(paper) if paper else None
+    title = _md(paper.get("title", source))
+    cite = f"[{title}]({url})" if url else title
+    lines = [f"Reported in {cite} (`{source}`, {_md(_date(paper))}). Result set `{group.result}`.", ""]
+    rows = _rows(graph, group)
+    total = len(q.leaderboard(graph, group.result or ""))
+    lines += [f"| rank | system | {_md(metric_label(data))} |", "|--:|---|--:|"]
+    for row in rows:
+        value = f"**{row.value}** (best)" if row.best else row.value
+        lines.append(f"| {row.rank} of {total} | {_md(_name(graph, row.system))} (`{row.system}`) | {value} |")
+    notes = [f"- {_md(_name(graph, r.system))}: {_md(r.note)}" for r in rows if r.note]
+    if notes:
+        lines += ["", *notes]
+    names = categories(data)
+    if reply.query.kind == "leaderboard" and names and len(rows) <= CATEGORY_SYSTEMS:
+        entries = {e["system"]: e for e in data.get("values") or []}
+        label = _md(data.get("category_label") or "category")
+        lines += ["", f"| {label} | " + " | ".join(_md(_name(graph, r.system)) for r in rows) + " |",
+                  "|---|" + "--:|" * len(rows)]
+        for name in names:
+            cells = " | ".join(_md(shown(category_value(entries[r.system], name) or "-")) for r in rows)
+            lines.append(f"| {_md(name)} | {cells} |")
+        aggregate = data.get("aggregate_label") or data.get("aggregate")
+        if aggregate:
+            lines.append(f"| {_md(aggregate)} (published) | " + " | ".join(r.value for r in rows) + " |")
+    return lines
+
+
+def _result_json(graph: Graph, result: str) -> dict[str, Any]:
+    """A result set's record (figures as JSON numbers) with its ranking, best first."""
+    from safetykb.core.results import as_json, result_for_json
+
+    record = result_for_json(q.record(graph, result))
+    record["ranking"] = [{"rank": row.rank, "system": row.system, "name": _name(graph, row.system),
+                          "value": as_json(row.value), "published": row.value, "best": row.best}
+                         for row in q.leaderboard(graph, result)]
+    return record

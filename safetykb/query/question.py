@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safetykb.core.queries import Graph, former_ids, normalise_term
+from safetykb.query.results_question import read as read_results_question
 
 #: The shapes of question the tool answers (also the values of --kind).
-KINDS: tuple[str, ...] = ("defenses", "attacks", "benchmarks", "datasets", "papers", "gaps", "counters", "related")
+KINDS: tuple[str, ...] = ("defenses", "attacks", "benchmarks", "datasets", "papers", "gaps", "counters", "related",
+                          "leaderboard", "results")
 
 #: Questions shown when a question cannot be read.
 EXAMPLES: tuple[str, ...] = (
@@ -37,6 +39,8 @@ EXAMPLES: tuple[str, ...] = (
     "defenses evaluated on HarmBench",
     "which benchmarks does FigStep use",
     "latest typographic attacks",
+    "which model is safest on SIUO",
+    "results for Janus-Pro",
 )
 
 _TAXONOMY_KINDS = ("attack", "model", "defense", "benchmark", "dataset")
@@ -166,6 +170,9 @@ class Query:
     text: list[str] = field(default_factory=list)  # words searched in titles, methods and summaries
     newest: bool = False  # one list, newest first
     ignored: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)  # evaluated systems (results questions)
+    settings: list[str] = field(default_factory=list)  # settings of result sets (TYPO, OpenQA)
+    best: bool = False  # the best (safest) system is asked for
 
     def as_dict(self) -> dict[str, Any]:
         """The query with empty parts left out (for JSON output)."""
@@ -184,6 +191,9 @@ class Query:
             "text": self.text,
             "newest": self.newest,
             "ignored": self.ignored,
+            "systems": self.systems,
+            "settings": self.settings,
+            "best": self.best,
         }
         return {k: v for k, v in data.items() if v not in (None, [], "", False)}
 
@@ -303,6 +313,9 @@ def parse(question: str, graph: Graph) -> Query:
     """The structured query a plain-word question asks; raises Unreadable."""
     vocab = vocabulary(graph)
     tokens = words(question)
+    about_results = read_results_question(tokens, graph)
+    if about_results is not None:
+        return about_results
     query, reading = _parse_tokens(tokens, vocab)
     close = _close_words(reading, vocab)
     if close:

@@ -22,6 +22,8 @@ from safetykb.site.index import SiteIndex, build_index
 from safetykb.site.pages_home import EXPLORER_DATA, downloads_page, explorer_data, explorer_page, home_page
 from safetykb.site.pages_matrix import MATRIX_PAGE, cell_page, cell_page_path, matrix_page
 from safetykb.site.pages_paper import paper_page, split_bibtex
+from safetykb.site.pages_results import add_results
+from safetykb.site.pages_results import navigation as results_nav
 from safetykb.site.pages_stats import STATS_PAGE, statistics_page
 from safetykb.site.pages_taxonomy import (
     attack_page,
@@ -61,9 +63,11 @@ def _tree_nav(index: SiteIndex, kind: str) -> list[Any]:
 
 
 def navigation(index: SiteIndex) -> list[Any]:
-    """Sections only: taxonomy trees, list pages; papers, resources and matrix cells stay out (build cost)."""
+    """Sections only: taxonomy trees, list pages, leaderboards; papers, resources, systems and matrix cells stay
+    out (build cost)."""
     return [{"Home": "index.md"}, {"Models": _tree_nav(index, "model")}, {"Attacks": _tree_nav(index, "attack")},
             {"Defenses": _tree_nav(index, "defense")}, {"Benchmarks": "benchmarks/index.md"},
+            {"Results": results_nav(index)},
             {"Matrix": MATRIX_PAGE}, {"Explorer": "explorer.md"}, {"Statistics": STATS_PAGE},
             {"About": ["downloads.md", *STATIC_PAGES]}]
 
@@ -101,6 +105,7 @@ def generate(graph: Graph, directory_urls: bool = True) -> Site:
             path = cell_page_path(model, attack)
             pages[path] = cell_page(index, entries, grid, model, attack)
             site.hidden.add(path)
+    add_results(site, index, entries)
     pages[STATS_PAGE] = statistics_page(index)
     pages["explorer.md"] = explorer_page(directory_urls)
     site.files[EXPLORER_DATA] = explorer_data(index)

@@ -30,7 +30,7 @@ _site: Site | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
     root = repo_root()
-    for folder in (root / "papers", root / "taxonomy"):  # `mkdocs serve` rebuilds when a record changes
+    for folder in (root / "papers", root / "taxonomy", root / "results"):  # `mkdocs serve` rebuilds on an edit
         if folder.is_dir() and str(folder) not in config.watch:
             config.watch.append(str(folder))
     try:

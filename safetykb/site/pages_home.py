@@ -13,14 +13,17 @@ from safetykb.site.text import esc, rel, safe_url
 NEWEST = 12
 EXPLORER_DATA = "assets/safetykb/papers.json"
 DOWNLOADS = (("downloads/kb.json", "JSON", ":material-code-json:",
-              "The whole knowledge base: `schema_version`, then papers, models, attacks, defenses, datasets and "
-              "benchmarks, each a list of records with the field names of the schemas."),
+              "The whole knowledge base: `schema_version`, then papers, models, attacks, defenses, datasets, "
+              "benchmarks, evaluated systems and result sets, each a list of records with the field names of the "
+              "schemas."),
              ("downloads/papers.bib", "BibTeX", ":material-format-quote-close:",
               "Every paper as a BibTeX entry; keys are the record ids (`gong2023figstep`)."),
              ("downloads/graph.graphml", "GraphML", ":material-graph-outline:",
               "The knowledge graph: one node per record, typed edges (`targets`, `proposes`, `counters`, "
               "`evaluates`, `introduces`, `uses`, `subtype_of`). Opens in networkx, Gephi, yEd."),
-             ("downloads/papers.csv", "CSV", ":material-table:", "One row per paper, for spreadsheets."))
+             ("downloads/papers.csv", "CSV", ":material-table:", "One row per paper, for spreadsheets."),
+             ("downloads/results.csv", "Results CSV", ":material-podium:",
+              "One row per published result figure (source, benchmark, setting, metric, system, category, value)."))
 
 
 def home_page(index: SiteIndex, entries: Entries) -> str:

@@ -1,4 +1,5 @@
-"""Stacked bar charts as inline SVG, drawn in Python: no JavaScript, no library, nothing from another host."""
+"""Charts as inline SVG, drawn in Python (stacked bars by year, grouped bars by category): no JavaScript,
+no library, nothing from another host."""
 
 from __future__ import annotations
 
@@ -43,3 +44,43 @@ def stacked_bars(title: str, years: list[int], series: list[tuple[str, list[int]
     legend = "".join(f"<span><i style=\"background:{PALETTE[j % len(PALETTE)]}\"></i>{esc(name)}</span>"
                      for j, (name, _c) in enumerate(series))
     return f"<figure class=\"kb-figure\">{''.join(parts)}<figcaption class=\"kb-key\">{legend}</figcaption></figure>"
+
+
+def grouped_hbars(title: str, categories: list[str], series: list[tuple[str, list[tuple[float, str] | None]]],
+                  high: float, width: int = 760) -> str:
+    """An SVG chart of horizontal bars grouped by category (one bar per series, a colour each, the figure
+    at its end), scaled from 0 to `high`, followed by its legend. A series value is (number, text as
+    published) or None where the series has no figure for a category."""
+    label_w, right, top, bar, gap = 200, 54, 22, 10, 12
+    group_h = bar * max(len(series), 1) + gap
+    height = top + group_h * len(categories) + 8
+    plot_w = width - label_w - right
+    high = high or 1.0
+    parts = [f"<svg class=\"kb-chart kb-bars\" viewBox=\"0 0 {width} {height}\" role=\"img\" "
+             f"aria-label=\"{esc(title)}\" xmlns=\"http://www.w3.org/2000/svg\">"]
+    for tick in range(5):
+        value = high * tick / 4
+        x = label_w + plot_w * tick / 4
+        parts.append(f"<line x1=\"{x:.1f}\" x2=\"{x:.1f}\" y1=\"{top - 6}\" y2=\"{height - 6}\" class=\"kb-grid\"/>"
+                     f"<text x=\"{x:.1f}\" y=\"{top - 9}\" text-anchor=\"middle\" class=\"kb-axis\">{value:g}</text>")
+    for i, category in enumerate(categories):
+        y0 = top + group_h * i
+        middle = y0 + bar * len(series) / 2 + 4
+        parts.append(f"<text x=\"{label_w - 8}\" y=\"{middle:.1f}\" text-anchor=\"end\" class=\"kb-axis\">"
+                     f"{esc(category)}</text>")
+        for j, (name, values) in enumerate(series):
+            item = values[i]
+            if item is None:
+                continue
+            number, text = item
+            w = max(plot_w * min(max(number, 0.0), high) / high, 0.5)
+            y = y0 + bar * j
+            parts.append(f"<rect x=\"{label_w}\" y=\"{y:.1f}\" width=\"{w:.1f}\" height=\"{bar - 1}\" "
+                         f"fill=\"{PALETTE[j % len(PALETTE)]}\"><title>{esc(name)}, {esc(category)}: {esc(text)}"
+                         f"</title></rect><text x=\"{label_w + w + 4:.1f}\" y=\"{y + bar - 2:.1f}\" "
+                         f"class=\"kb-value\">{esc(text)}</text>")
+    parts.append("</svg>")
+    legend = "".join(f"<span><i style=\"background:{PALETTE[j % len(PALETTE)]}\"></i>{esc(name)}</span>"
+                     for j, (name, _v) in enumerate(series))
+    return (f"<figure class=\"kb-figure kb-figure-wide\">{''.join(parts)}"
+            f"<figcaption class=\"kb-key\">{legend}</figcaption></figure>")

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Thin entry point: see safetykb.importer.results_cli.add_main."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from safetykb.importer.results_cli import add_main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(add_main())
