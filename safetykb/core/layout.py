@@ -60,16 +60,34 @@ def kind_of_path(path: Path, root: Path) -> str | None:
 
 def record_files(root: Path) -> list[tuple[str, Path]]:
     """Every record file under root as (kind, path), by kind, then path."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[int, str, str]] = []
     for kind, folder in FOLDERS.items():
         base = root / folder
         if not base.is_dir():
             continue
         # Papers sit in year folders; a paper file anywhere else is found and reported, not ignored.
-        # .yml files are records with the wrong extension: reported too.
-        walk = base.rglob if kind == "paper" else base.glob
-        for suffix in ("*.yaml", "*.yml"):
-            found.extend((kind, p) for p in walk(suffix) if p.is_file())
+        # .yml files are records with the wrong extension: reported too. (os.scandir: this runs before
+        # every question the query tool answers, over 10,000 files.)
+        rank = KINDS.index(kind)
+        found.extend((rank, path, kind) for path in _record_names(str(base), kind == "paper"))
     # Kinds in KINDS order, so a model family keeps its id against a later clash from another kind.
-    found.sort(key=lambda kp: (KINDS.index(kp[0]), str(kp[1])))
-    return found
+    found.sort()
+    return [(kind, Path(path)) for _rank, path, kind in found]
+
+
+def _record_names(folder: str, recursive: bool) -> list[str]:
+    """Files named *.yaml or *.yml in folder (and, if recursive, in its subfolders, as rglob finds them)."""
+    out: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                        out.append(entry.path)
+                    if recursive and entry.is_dir() and not entry.is_symlink():  # as rglob: links not followed
+                        out.extend(_record_names(entry.path, recursive))
+                except OSError:
+                    continue
+    except OSError:
+        pass
+    return out
