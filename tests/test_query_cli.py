@@ -232,8 +232,7 @@ def test_broken_or_unwritable_cache_falls_back_silently(kb_copy: Path) -> None:
         "zhang2024trojvlm\n",
         "attacks on vlm (+ 1 subtype): 1 paper",
     )
-    (kb_copy / ".cache" / "kb.json").unlink()
-    (kb_copy / ".cache").rmdir()
+    shutil.rmtree(kb_copy / ".cache")
     (kb_copy / ".cache").write_text("a file where the cache folder would go")
     done = query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True)
     assert (done.returncode, done.stdout) == (0, "zhang2024trojvlm\n")
