@@ -3,7 +3,9 @@
 Validation runs in `on_config`, before mkdocs cleans or writes anything: invalid
 records abort the build with the validator's messages and leave the previous
 site/ untouched. Generated pages are in-memory `File.generated` objects; nothing
-is written into docs_dir, so `mkdocs serve` does not loop.
+is written into docs_dir, so `mkdocs serve` does not loop. Pages outside the nav
+are rendered with the shortcuts of `safetykb.site.fastbuild` (the same output;
+SAFETYKB_PLAIN_BUILD=1 turns them off, to compare).
 """
 
 from __future__ import annotations
@@ -15,16 +17,23 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:  # mkdocs loads hooks by path; make this checkout's package importable
     sys.path.insert(0, str(_ROOT))
 
+import os  # noqa: E402
+
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from safetykb.core.layout import repo_root  # noqa: E402
 from safetykb.core.problems import format_report  # noqa: E402
 from safetykb.core.validation import InvalidKnowledgeBase  # noqa: E402
+from safetykb.site import fastbuild  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
 
 _site: Site | None = None
+_fast = os.environ.get("SAFETYKB_PLAIN_BUILD", "") in ("", "0")
+_deferred: set[str] = set()  # generated pages outside the nav, converted when written (fastbuild)
+_nav_pages: set[str] = set()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -49,4 +58,39 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=content, inclusion=hidden))
     for path, data in _site.files.items():
         files.append(File.generated(config, path, content=data))
+    _deferred.clear()
+    if _fast:
+        _deferred.update(_site.hidden)
+    _site.pages, _site.files = {}, {}  # the File objects hold them now; a written page lets go of its own
     return files
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - mkdocs' Navigation
+    _nav_pages.clear()
+    _nav_pages.update(page.file.src_uri for page in nav.pages)
+    return nav
+
+
+def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a jinja2.Environment
+    if _fast:
+        fastbuild.NavMemo(lambda page: page.file.src_uri not in _nav_pages,
+                          list(config.theme.get("features") or [])).install(env)
+    return env
+
+
+def on_pre_page(page, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - mkdocs' Page
+    if page.file.src_uri in _deferred:
+        fastbuild.defer_render(page)
+    return page
+
+
+@event_priority(100)  # before any plugin reads the page's HTML (search)
+def on_page_context(context, page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201
+    fastbuild.render_deferred(page)
+    return context
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:  # noqa: ANN001
+    if page.file.src_uri in _deferred:
+        fastbuild.release(page)
+    return output
