@@ -17,6 +17,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:  # mkdocs loads hooks by path; make this checkout's package importable
     sys.path.insert(0, str(_ROOT))
 
+import logging  # noqa: E402
 import os  # noqa: E402
 
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
@@ -31,9 +32,21 @@ from safetykb.site import fastbuild  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
 
 _site: Site | None = None
+_log = logging.getLogger("mkdocs.hooks.safetykb")
 _fast = os.environ.get("SAFETYKB_PLAIN_BUILD", "") in ("", "0")
 _deferred: set[str] = set()  # generated pages outside the nav, converted when written (fastbuild)
 _nav_pages: set[str] = set()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    fastbuild.serving = command == "serve"  # kept in the package: mkdocs loads this module anew for each build
+
+
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - mkdocs' LiveReloadServer
+    # Record folders are watched after this (config.watch): look at them more often than mkdocs' 0.5 s.
+    if hasattr(server.observer, "_timeout"):
+        server.observer._timeout = fastbuild.SERVE_POLL_SECONDS
+    return server
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -68,6 +81,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_nav(nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - mkdocs' Navigation
     _nav_pages.clear()
     _nav_pages.update(page.file.src_uri for page in nav.pages)
+    if _fast and fastbuild.serving:
+        fastbuild.serve_memo.start_build(config, nav, files)
     return nav
 
 
@@ -75,7 +90,14 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a
     if _fast:
         fastbuild.NavMemo(lambda page: page.file.src_uri not in _nav_pages,
                           list(config.theme.get("features") or [])).install(env)
+        fastbuild.add_known_template(env)
     return env
+
+
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:  # noqa: ANN001
+    if _fast and fastbuild.serving:
+        fastbuild.serve_memo.reuse(page, markdown, files)
+    return markdown
 
 
 def on_pre_page(page, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - mkdocs' Page
@@ -86,11 +108,21 @@ def on_pre_page(page, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN2
 
 @event_priority(100)  # before any plugin reads the page's HTML (search)
 def on_page_context(context, page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201
-    fastbuild.render_deferred(page)
+    if not fastbuild.serve_memo.content(page):
+        fastbuild.render_deferred(page)
     return context
 
 
+@event_priority(100)  # the page's own output, before any plugin changes it
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:  # noqa: ANN001
+    if _fast and fastbuild.serving:
+        output = fastbuild.serve_memo.written(page, output)
     if page.file.src_uri in _deferred:
         fastbuild.release(page)
     return output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if _fast and fastbuild.serving:
+        memo = fastbuild.serve_memo
+        _log.info(f"safetykb: {memo.hits} pages unchanged since the last build, written as they were")
