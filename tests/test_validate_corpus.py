@@ -6,6 +6,7 @@ knowledge base and `expected.txt`, the exact lines the validator must print.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,11 @@ def test_corpus_covers_every_check() -> None:
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
         "bad-date", "date-outside-year",
+        # hardening round 2: pathological YAML, lost data, characters, misplaced files, the section map,
+        # classification rules that used to live in a test, and YAML mistakes worded as fixes
+        "deep-nesting", "duplicate-key", "control-character", "misplaced-record", "broken-sections",
+        "sections-unknown-ids", "benchmark-without-introduces", "introduces-one-sided", "contribution-mismatch",
+        "yaml-unquoted-colon", "yaml-tab", "unquoted-boolean", "yaml-cascade",
     }
     assert expected <= set(CASES)
 
@@ -48,9 +54,14 @@ def test_bad_case_is_refused_with_path_line_and_message(case: str, kb_copy: Path
     else:
         assert result.returncode == 1, result.stdout + result.stderr
     body = lines[:-1]
-    assert body == sorted(body), "problems are sorted by path and position"
+    assert body == sorted(body, key=_position), "problems are sorted by path and position"
     errors = sum(": warning: " not in line for line in body)
     assert lines[-1].startswith(f"{errors} error" if errors else f"{len(body)} warning"), lines[-1]
+
+
+def _position(line: str) -> tuple[str, int, int]:
+    path, row, col, _rest = line.split(":", 3)
+    return path, int(row), int(col)
 
 
 def test_python_tag_is_never_executed(kb_copy: Path, tmp_path: Path) -> None:
@@ -123,3 +134,64 @@ def test_report_counts_errors_and_warnings_apart() -> None:
     assert report == ["a.yaml:1:3: worse", "a.yaml:2:1: bad", "b.yaml:1:1: warning: odd",
                       "2 errors and 1 warning in 2 files"]
     assert format_report([Problem("b.yaml", 1, 1, "odd", WARNING)]).splitlines()[-1] == "1 warning in 1 file"
+
+
+def test_one_broken_taxonomy_file_is_one_error_not_a_cascade(kb_copy: Path) -> None:
+    """Every record naming the unreadable attack type used to be reported as naming an unknown one."""
+    shutil.copytree(CORPUS / "yaml-cascade", kb_copy, dirs_exist_ok=True)
+    (kb_copy / "expected.txt").unlink()
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "1 error in 1 file", result.stdout
+
+
+def test_links_leading_outside_are_never_opened(kb_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:$6$hash-that-must-never-be-printed:19000:0:99999:7:::\n")
+    (kb_copy / "papers" / "2024" / "doe2024leak.yaml").symlink_to(secret)
+    (kb_copy / "taxonomy" / "attacks" / "shadow.yaml").symlink_to("/etc/shadow")
+    outside = tmp_path / "outside"
+    (outside / "2024").mkdir(parents=True)
+    (kb_copy / "papers" / "2030").symlink_to(outside, target_is_directory=True)
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and "hash-that" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert ("papers/2024/doe2024leak.yaml:1:1: a symbolic link that leads outside the knowledge base: records are "
+            "read only inside it, so it was not opened; put the record file itself here") in lines
+    assert any(line.startswith("taxonomy/attacks/shadow.yaml:1:1: a symbolic link that leads outside")
+               for line in lines)
+    assert any(line.startswith("papers/2030:1:1: a symbolic link to a folder") for line in lines)
+
+
+def test_a_link_inside_the_knowledge_base_is_read(kb_copy: Path) -> None:
+    record = kb_copy / "papers" / "2024" / "bench2024mm.yaml"
+    (kb_copy / "drafts").mkdir()
+    record.rename(kb_copy / "drafts" / "bench2024mm.yaml")
+    record.symlink_to(Path("..") / ".." / "drafts" / "bench2024mm.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 0 and result.stdout.startswith("ok: 21 records"), result.stdout
+
+
+def test_pipes_and_devices_among_records_are_refused_without_blocking(kb_copy: Path) -> None:
+    os.mkfifo(kb_copy / "papers" / "2024" / "doe2024pipe.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert ("papers/2024/doe2024pipe.yaml:1:1: not a regular file: a record is a plain .yaml file"
+            in result.stdout.splitlines())
+
+
+def test_the_section_map_is_validated(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "sections.yaml").write_text("awesome-lvlm-safety: [\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and result.stdout.startswith("taxonomy/sections.yaml:2:1: YAML syntax error")
+    (kb_copy / "taxonomy" / "sections.yaml").write_text("- just a list\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert "taxonomy/sections.yaml:1:1: a record is a mapping of keys to values, not a list" in result.stdout
+
+
+def test_validator_output_never_carries_terminal_controls(kb_copy: Path) -> None:
+    path = kb_copy / "papers" / "2024" / "doe2024esc.yaml"
+    path.write_text('id: doe2024esc\ntitle: "x"\nvenue: [\\e]2;pwned\\a]\n"\\e[2Jkey": 1\n')
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\a" not in result.stdout, repr(result.stdout)

@@ -113,6 +113,11 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         want = expected_words.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
         as_list = expected == "array" and isinstance(value, str) and pointer
         hint = f" (write `{pointer[-1]}: [{value}]`)" if as_list else ""
+        if expected == "string" and pointer and isinstance(value, bool):
+            hint = (" (YAML reads an unquoted yes, no, on, off, true or false as true/false: put the value in "
+                    f"quotes, e.g. `{pointer[-1]}: \"...\"`)")
+        elif expected == "string" and pointer and isinstance(value, (int, float)):
+            hint = f" (YAML reads an unquoted number as a number: put it in quotes, `{pointer[-1]}: \"{value}\"`)"
         yield SchemaIssue(pointer, f"{where}: expected {want}, found {_type_word(value)}{hint}")
         return
     if validator_name == "minItems":
