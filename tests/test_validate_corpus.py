@@ -24,7 +24,7 @@ def test_corpus_covers_every_check() -> None:
         "wrong-type", "bad-enum", "id-mismatch", "unknown-reference", "wrong-kind-reference", "alias-reference",
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
-        "bad-date", "date-outside-year",
+        "bad-date", "date-outside-year", "too-long",
         # hardening round 2: pathological YAML, lost data, characters, misplaced files, the section map,
         # classification rules that used to live in a test, and YAML mistakes worded as fixes
         "deep-nesting", "duplicate-key", "control-character", "misplaced-record", "broken-sections",
@@ -195,3 +195,19 @@ def test_validator_output_never_carries_terminal_controls(kb_copy: Path) -> None
     result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
     assert result.returncode == 1
     assert "\x1b" not in result.stdout and "\a" not in result.stdout, repr(result.stdout)
+
+
+def test_pathological_records_are_refused_promptly(kb_copy: Path) -> None:
+    """Each of these used to crash or hang the validator (a segmentation fault, minutes of difflib)."""
+    papers = kb_copy / "papers" / "2024"
+    (papers / "doe2024brackets.yaml").write_text("[" * 200_000)
+    words = " ".join(f"w{i:05d}" for i in range(20_000))
+    for name, title in (("doe2024first", words), ("doe2024second", words[:60_000] + "x" + words[60_001:])):
+        (papers / f"{name}.yaml").write_text(f"id: {name}\ntitle: {title}\nauthors: [A B]\nyear: 2024\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=30)  # the timeout fails a hang
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("papers/2024/doe2024brackets.yaml:1:11: lists and mappings nested more than 10")
+               for line in lines)
+    assert "papers/2024/doe2024first.yaml:2:8: `title`: 139,999 characters; at most 500 are allowed: shorten it" \
+        in lines

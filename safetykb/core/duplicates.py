@@ -19,6 +19,9 @@ from typing import Any
 
 #: Two normalised titles at least this similar are the same paper.
 NEAR_RATIO = 0.95
+#: Titles longer than this (normalised) are compared for equality only: difflib's ratio is quadratic, and
+#: two 120 kB near-identical titles took minutes. The schema caps a title at 500 characters.
+NEAR_MAX_CHARS = 1000
 #: Near-identical titles are looked for among titles that share their first or their last _BLOCK characters.
 _BLOCK = 12
 
@@ -69,6 +72,8 @@ def near_identical(a: str, b: str) -> bool:
     """Whether two normalised titles differ by no more than a few characters."""
     if a == b:
         return True
+    if max(len(a), len(b)) > NEAR_MAX_CHARS:
+        return False
     if not a or not b or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - NEAR_RATIO) + 1:
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)

@@ -132,6 +132,13 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
     if validator_name == "minLength":
         yield SchemaIssue(pointer, f"{where}: must not be empty")
         return
+    if validator_name == "maxLength":
+        yield SchemaIssue(pointer, f"{where}: {len(value):,} characters; at most {error.validator_value:,} are "
+                                   "allowed: shorten it")
+        return
+    if validator_name == "maxItems":
+        yield SchemaIssue(pointer, f"{where}: {len(value):,} entries; at most {error.validator_value:,} are allowed")
+        return
     if validator_name in ("minimum", "maximum"):
         yield SchemaIssue(pointer, f"{where}: {value} is out of range ({error.message})")
         return
