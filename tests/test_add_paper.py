@@ -300,7 +300,7 @@ def test_existing_file_is_never_overwritten(kb_copy: Path, services: str) -> Non
 
 
 def test_write_new_refuses_an_existing_path(tmp_path: Path) -> None:
-    from safetykb.addpaper.draft import write_new
+    from safetykb.core.fileio import write_new
 
     target = tmp_path / "papers" / "2024" / "x2024y.yaml"
     write_new(target, "first\n")

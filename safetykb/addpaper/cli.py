@@ -24,8 +24,9 @@ from typing import TextIO
 
 from safetykb.addpaper.bib import BibItem, read_bibtex
 from safetykb.addpaper.classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
-from safetykb.addpaper.draft import draft_record, problems_in, record_path, render, write_new
+from safetykb.addpaper.draft import draft_record, problems_in, record_path, render
 from safetykb.core.duplicates import PaperIndex, arxiv_key
+from safetykb.core.fileio import write_new
 from safetykb.core.graph import build_graph
 from safetykb.core.layout import record_files, repo_root
 from safetykb.core.problems import display_path, format_report

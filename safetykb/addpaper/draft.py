@@ -4,12 +4,11 @@
 `render` writes its YAML with the editor hint line; `problems_in` checks the
 exact text that would be written with the core validator, on an overlay of the
 knowledge base's taxonomy, so add_paper and scripts/validate.py never disagree;
-`write_new` writes atomically and never replaces an existing file.
+`write_new` (safetykb.core.fileio) writes atomically, with the umask's mode, and never replaces a file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -90,28 +89,3 @@ def problems_in(root: Path, target: Path, text: str, papers: tuple[Path, ...] = 
         shown = display_path(trial)
         return [Problem(display_path(target), p.line, p.col, p.message) if p.path == shown else p
                 for p in result.problems]
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically: through a temporary sibling hard-linked into place, so the file
-    appears whole or not at all, and FileExistsError if it exists (it is never replaced)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise FileExistsError(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: check, then rename into place
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
