@@ -67,3 +67,57 @@ def test_export_script_writes_file_and_refuses_invalid_kb(tmp_path: Path, kb_cop
     failed = run_script("export.py", "json", str(bad_out), "--root", str(kb_copy))
     assert failed.returncode == 1 and "nothing written" in failed.stderr and not bad_out.exists()
     assert "Traceback" not in failed.stderr
+
+
+HOSTILE = {
+    "id": "doe2024hostile",
+    "title": "Use @misc{x, title={y}} & 100% {safe}_~^$#\\ at once",
+    "authors": ["Eve Doe}, note = {X", "Bob {B", "Tom and Jerry", "Ann O'Neil"],
+    "year": 2024,
+    "venue": "NeurIPS}, publisher = {Evil",
+    "venue_note": "Oral}, x={y",
+    "links": {"url": "https://x.org/a},howpublished={pwn", "arxiv": "2401.00001",
+              "code": "https://github.com/a/b}c", "doi": "10.1000/x}y{z"},
+}
+
+
+def _unescape(value: str) -> str:
+    from safetykb.export.bibtex import _LATEX
+
+    for char, escape in _LATEX.items():
+        value = value.replace(escape, char)
+    return value.replace("{and}", "and")
+
+
+def test_no_record_value_can_break_out_of_its_bibtex_field() -> None:
+    from safetykb.export.bibtex import to_bibtex
+
+    text = to_bibtex([HOSTILE])
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    fields = {f.key: f.value for f in library.entries[0].fields}
+    assert set(fields) == {"title", "author", "year", "booktitle", "note", "eprint", "archiveprefix", "doi", "url",
+                           "code"}  # before: `note` from the author and `howpublished` from the URL
+    assert _unescape(fields["title"]) == "{" + HOSTILE["title"] + "}"
+    assert [_unescape(a) for a in fields["author"].split(" and ")] == HOSTILE["authors"]
+    assert _unescape(fields["booktitle"]) == HOSTILE["venue"] and _unescape(fields["note"]) == HOSTILE["venue_note"]
+    assert fields["url"] == "https://x.org/a%7D,howpublished=%7Bpwn" and fields["doi"] == "10.1000/x%7Dy%7Bz"
+    for value in fields.values():  # no brace that BibTeX would count is left unbalanced
+        depth = 0
+        for char in value:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0
+        assert depth == 0
+
+
+def test_bib_export_of_a_hostile_record_end_to_end(kb_copy: Path) -> None:
+    import yaml
+
+    record = {**HOSTILE, "models": ["vlm"], "contribution": ["attack"], "attacks": ["jailbreak"],
+              "sources": ["contributor"], "status": "auto", "added": "2026-11-23"}
+    (kb_copy / "papers" / "2024" / "doe2024hostile.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
+    result = run_script("export.py", "bib", "-", "--root", str(kb_copy), timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    entry = next(e for e in bibtexparser.parse_string(result.stdout).entries if e.key == "doe2024hostile")
+    assert "howpublished" not in entry.fields_dict and "publisher" not in entry.fields_dict
+    assert entry.fields_dict["note"].value.startswith("Oral")
