@@ -121,3 +121,16 @@ def test_bib_export_of_a_hostile_record_end_to_end(kb_copy: Path) -> None:
     entry = next(e for e in bibtexparser.parse_string(result.stdout).entries if e.key == "doe2024hostile")
     assert "howpublished" not in entry.fields_dict and "publisher" not in entry.fields_dict
     assert entry.fields_dict["note"].value.startswith("Oral")
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    import networkx as nx
+
+    from safetykb.export.formats import to_csv
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("doe2024csv", kind="paper", id="doe2024csv", title='=HYPERLINK("http://evil","click")',
+                   authors=["@Eve", "+Bob"], year=2024, venue="-NeurIPS", models=["vlm"], contribution=["attack"])
+    rows = list(csv.DictReader(io.StringIO(to_csv(graph))))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert rows[0]["authors"] == "'@Eve; +Bob" and rows[0]["venue"] == "'-NeurIPS" and rows[0]["year"] == "2024"
