@@ -464,3 +464,65 @@ def test_near_identical_title_can_be_declared_different(kb_copy: Path) -> None:
     assert code == 0, err
     assert read(kb_copy / "papers" / "2024" / "kim2024purifying.yaml")["not_duplicate_of"] == ["kim2023purify"]
     assert load_and_validate(kb_copy).ok
+
+
+# ---------------------------------------------------------------- hostile or unusual BibTeX
+
+def test_bibtex_concatenation_and_macros_are_resolved() -> None:
+    from safetykb.addpaper.bib import read_bibtex
+
+    items = read_bibtex('@string{conf = "NeurIPS"}\n@string{full = conf # " 2024"}\n'
+                        '@inproceedings{a, title = "Part one" # { and two}, author = {A B}, year = 2024, '
+                        'booktitle = full, month = mar}\n')
+    meta = items[0].meta
+    assert items[0].error is None and meta is not None
+    assert meta.title == "Part one and two" and meta.venue == "NeurIPS" and meta.date == "2024-03"
+
+
+def test_undefined_macro_is_an_error_not_a_title(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                          stdin="@misc{a, title = undefinedmacro, author = {A B}, year = 2024}\n"
+                                "@misc{b, title = {T} # nope, author = {A B}, year = 2024}")
+    assert code == 1
+    assert ("broken entry at line 1 of <stdin> (a): `title`: undefined @string macro 'undefinedmacro': define it "
+            "with @string{undefinedmacro = {...}} or put the text in braces") in err
+    assert "(b): `title`: undefined @string macro 'nope'" in err
+
+
+def test_missing_year_comes_from_biblatex_date_or_the_arxiv_id() -> None:
+    from safetykb.addpaper.bib import read_bibtex
+
+    dated, arxiv, none = read_bibtex(
+        "@article{a, title={Dated}, author={A B}, date={2023-05-01}}\n"
+        "@misc{b, title={Preprint}, author={A B}, eprint={2311.05608}, archiveprefix={arXiv}}\n"
+        "@misc{c, title={Nothing}, author={A B}}\n")
+    assert dated.meta is not None and (dated.meta.year, dated.meta.date) == (2023, "2023-05-01")
+    assert arxiv.meta is not None and (arxiv.meta.year, arxiv.meta.date) == (2023, "2023-11")
+    assert arxiv.meta.notes == ["no year or date in the entry: 2023 is taken from the arXiv id"]
+    assert none.error == "no year: add `year = {YYYY}` (or biblatex's `date = {YYYY-MM-DD}`)"
+
+
+def test_huge_bibtex_is_refused_before_it_is_decoded(kb_copy: Path, tmp_path: Path) -> None:
+    """Decoding LaTeX is slow: a 10 MB title took over 300 s. Input, fields and decoding are capped."""
+    big = tmp_path / "big.bib"
+    big.write_text("@article{a, title = {" + "x" * 2_000_000 + "}, author = {A B}, year = 2024}\n")
+    result = run_script("add_paper.py", str(big), "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                        "--root", str(kb_copy), timeout=30)
+    assert result.returncode == 2 and "more than 1,024 KiB of BibTeX" in result.stderr
+    code, _out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                          stdin="@article{a, title = {" + "\\'e" * 100_000 + "}, author = {A B}, year = 2024}")
+    assert code == 1
+    assert "`title` is 300,000 characters long; at most 1,000 are read" in err
+    from safetykb.addpaper.bib import read_bibtex
+
+    heavy = "".join(f"@misc{{k{i}, title={{T{i}}}, author={{" + "M{\\\"u}ller and " * 600 + "A B}, year=2024}\n"
+                    for i in range(10))
+    errors = [item.error for item in read_bibtex(heavy)]
+    assert errors[:5] == [None] * 5 and "too much LaTeX markup to decode in one run" in str(errors[-1])
+
+
+def test_control_characters_from_a_source_never_reach_a_record(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                         stdin='@misc{a, title = {Evil \x1b[31mred\u202e title}, author = {A\x07 B}, year = 2024}')
+    assert code == 0, err
+    assert "title: Evil [31mred title" in out and "\x1b" not in out and "\u202e" not in out and "\x07" not in out

@@ -15,14 +15,16 @@ for maintainers who file a whole .bib under one blanket classification.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from safetykb.addpaper.bib import BibItem, read_bibtex
+from safetykb.addpaper.bib import MAX_BIBTEX_BYTES, BibItem, read_bibtex
 from safetykb.addpaper.classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
 from safetykb.addpaper.draft import draft_record, problems_in, record_path, render
 from safetykb.core.duplicates import PaperIndex, arxiv_key
@@ -68,7 +70,7 @@ def parse_source(text: str, stdin: TextIO) -> Source:
     """Tell an arXiv id/URL, a DOI, a BibTeX file/entry and `-` apart."""
     raw = text.strip()
     if raw == "-":
-        return Source("bibtex", stdin.read(), "<stdin>")
+        return Source("bibtex", _bounded(stdin.read(MAX_BIBTEX_BYTES + 1), "standard input"), "<stdin>")
     if raw.startswith("@"):
         return Source("bibtex", raw, "<argument>")
     candidate = re.sub(r"^arxiv:\s*", "", raw, flags=re.IGNORECASE)
@@ -87,14 +89,28 @@ def parse_source(text: str, stdin: TextIO) -> Source:
             return Source("arxiv", arxiv_key(on_arxiv.group(1)), f"arXiv {arxiv_key(on_arxiv.group(1))}")
         return Source("doi", value, f"DOI {value}")
     path = Path(raw)
-    if path.is_file():
+    if path.exists() and not path.is_dir():
         try:
-            return Source("bibtex", path.read_text(encoding="utf-8-sig"), display_path(path))
+            with open(path, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise UsageError(f"{raw} is not a regular file: give a .bib file, or - for standard input")
+                data = fh.read(MAX_BIBTEX_BYTES + 1)
+            if len(data) > MAX_BIBTEX_BYTES:
+                _bounded("x" * len(data), raw)
+            return Source("bibtex", data.decode("utf-8-sig"), display_path(path))
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {raw}: {getattr(exc, 'strerror', None) or exc}") from None
     if raw.endswith(".bib"):
         raise UsageError(f"{raw}: no such file")
     raise UsageError(f"'{raw}' is not an arXiv id or URL, a DOI, a .bib file or a BibTeX entry")
+
+
+def _bounded(text: str, where: str) -> str:
+    """text, unless it is more BibTeX than is read at once (UsageError)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BIBTEX_BYTES:
+        raise UsageError(f"{where}: more than {MAX_BIBTEX_BYTES // 1024:,} KiB of BibTeX; add_paper reads at most "
+                         "that much at once: split the file")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -64,6 +64,11 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} ({name})"
 
 
+def strip_forbidden(text: str) -> str:
+    """Text with every character a record may not hold removed (for facts fetched from elsewhere)."""
+    return _IN_RECORDS.sub("", text)
+
+
 def printable(text: str) -> str:
     """Text safe to print on a terminal: every forbidden character but line feed and tab removed."""
     return _ON_TERMINALS.sub("", text)
