@@ -526,3 +526,27 @@ def test_control_characters_from_a_source_never_reach_a_record(kb_copy: Path) ->
                          stdin='@misc{a, title = {Evil \x1b[31mred\u202e title}, author = {A\x07 B}, year = 2024}')
     assert code == 0, err
     assert "title: Evil [31mred title" in out and "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+def test_a_title_with_an_added_prefix_is_a_known_paper(kb_copy: Path) -> None:
+    """lee2023stealthy is 'Stealthy Clean-Label Backdoors for Diffusion Models': 'Towards ...' was accepted."""
+    entry = ("@misc{a, title={Towards Stealthy Clean-Label Backdoors for Diffusion Models}, author={Lee, Eve}, "
+             "year=2024}")
+    code, _out, err = add(kb_copy, "-", "--models", "dm", "--attacks", "backdoor", "--dry-run", stdin=entry)
+    assert code == 1
+    assert "is already in the knowledge base as lee2023stealthy (" in err
+    assert ("papers/2023/lee2023stealthy.yaml): the same title but for the prefix 'Towards'; nothing written (if "
+            "it is a different paper, pass --not-duplicate-of lee2023stealthy)") in err
+    code, _out, err = add(kb_copy, "-", "--models", "dm", "--attacks", "backdoor", "--dry-run",
+                          "--not-duplicate-of", "lee2023stealthy", stdin=entry)
+    assert code == 0, err
+
+
+def test_core_title_keeps_generic_subtitles_apart() -> None:
+    from safetykb.core.duplicates import core_title, normalise_title
+
+    assert core_title("FigStep: Jailbreaking Large Vision-Language Models") == normalise_title(
+        "Jailbreaking Large Vision-Language Models")
+    assert core_title("Towards Robust Models") is None  # too little left to compare
+    assert core_title("SafeBench: A Survey") is None and core_title("No Prefix Here At All") is None
+    assert core_title("A rather long main title with many words: and its subtitle here") is None

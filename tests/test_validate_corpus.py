@@ -24,7 +24,7 @@ def test_corpus_covers_every_check() -> None:
         "wrong-type", "bad-enum", "id-mismatch", "unknown-reference", "wrong-kind-reference", "alias-reference",
         "tree-cycle", "duplicate-arxiv", "duplicate-doi", "duplicate-title", "near-identical-title", "bad-url",
         "bad-arxiv", "bad-doi", "year-folder", "duplicate-id", "outside-year-folder",
-        "bad-date", "date-outside-year", "too-long",
+        "bad-date", "date-outside-year", "too-long", "prefixed-title",
         # hardening round 2: pathological YAML, lost data, characters, misplaced files, the section map,
         # classification rules that used to live in a test, and YAML mistakes worded as fixes
         "deep-nesting", "duplicate-key", "control-character", "misplaced-record", "broken-sections",

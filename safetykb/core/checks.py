@@ -216,7 +216,7 @@ class CrossChecker:
             pointer: Pointer = tuple(dup.field.split("."))
             hint = (
                 " (if they are different papers, add `not_duplicate_of: [" + dup.earlier + "]`)"
-                if "near" in dup.reason
+                if "near" in dup.reason or "prefix" in dup.reason
                 else ""
             )
             yield Finding(

@@ -162,12 +162,14 @@ def read_record(path: Path) -> tuple[Any, str, LoadError | None]:
         if info.st_size > MAX_BYTES:
             message = f"file is {info.st_size:,} bytes; a record is capped at {MAX_BYTES // 1024} KiB: split or trim it"
             return None, "", LoadError(1, 1, message)
-        raw = os.read(fd, MAX_BYTES + 1)
-        while len(raw) < min(info.st_size, MAX_BYTES + 1):  # a short read before the announced end
+        want = info.st_size + 1  # one byte more than announced: a file that grew shows it (no big buffer)
+        raw = os.read(fd, want)  # a short read of a regular file is its end
+        while len(raw) == want and len(raw) <= MAX_BYTES:  # it grew while being read: up to the cap
             chunk = os.read(fd, MAX_BYTES + 1 - len(raw))
             if not chunk:
                 break
             raw += chunk
+            want = len(raw)
     except OSError as exc:
         return None, "", LoadError(1, 1, f"cannot read file: {exc.strerror or exc}")
     finally:
