@@ -550,3 +550,77 @@ def test_core_title_keeps_generic_subtitles_apart() -> None:
     assert core_title("Towards Robust Models") is None  # too little left to compare
     assert core_title("SafeBench: A Survey") is None and core_title("No Prefix Here At All") is None
     assert core_title("A rather long main title with many words: and its subtitle here") is None
+
+
+# ---------------------------------------------------------------- prompts: only what is missing, checked as typed
+
+ENTRY = "@misc{k, title={Shields Up for Models}, author={Lee, Ann}, year=2024}"
+
+
+def test_flags_that_say_enough_are_never_asked_again(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--attacks", "jailbreak", "--dry-run", interactive=True,
+                         answers=[])
+    assert code == 0, err
+    assert "Classify:" not in out and ": " not in out.split("---")[0], "no question was asked"
+
+
+def test_only_the_missing_fields_are_asked(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--defenses", "safety-alignment", "--method", "Up",
+                         "--dry-run", interactive=True, answers=["jailbreak", "", "", ""])
+    assert code == 0, err
+    for given in ("models (required): ", "contribution (", "defenses (required): ", "method (short name)"):
+        assert given not in out, f"asked again: {given}"
+    for missing in ("counters (required): ", "threat_model (", "code (repository URL)", "summary ("):
+        assert missing in out
+
+
+def test_each_answer_is_checked_as_it_is_typed(kb_copy: Path) -> None:
+    answers = ["vlm", "defence", "safety-alignment", "jailbreak", "", "grey", "grey-box",
+               "ftp://example.org/code", "https://github.com/a/b", "Rings \x07 the bell.", "Refuses jailbreaks."]
+    code, out, err = add(kb_copy, ENTRY, "--dry-run", interactive=True, answers=answers)
+    assert code == 0, err
+    assert "'gray' is not one of white-box, gray-box, black-box; did you mean 'gray-box'?" in out
+    assert "'ftp://example.org/code' is not an http(s) URL: write it as https://..." in out
+    assert "the character U+0007 (BEL) is not allowed: type it again without it" in out
+    assert "contribution:\n- defense" in out and "threat_model: gray-box" in out
+    assert "code: https://github.com/a/b" in out and "summary: Refuses jailbreaks." in out
+
+
+def test_a_benchmark_paper_is_asked_what_it_introduces_and_the_record_must_agree(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "datasets" / "shieldset.yaml").write_text(
+        "id: shieldset\nname: ShieldSet\nintroduced_in: lee2024shields\nmodels: [vlm]\n")
+    answers = ["vlm", "benchmark", "mm-bench-safety", "advset", "shieldset", "jailbreak", "", "", "", ""]
+    code, out, err = add(kb_copy, ENTRY, interactive=True, answers=answers)
+    assert code == 0, err
+    assert "'mm-bench-safety' was introduced in 'bench2024mm' (taxonomy/benchmarks/mm-bench-safety.yaml)" in out
+    assert "'advset' does not say where it was introduced: add `introduced_in: lee2024shields`" in out
+    assert read(kb_copy / "papers" / "2024" / "lee2024shields.yaml")["introduces"] == ["shieldset"]
+    assert load_and_validate(kb_copy).ok
+
+
+def test_without_a_terminal_a_benchmark_paper_needs_introduces(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "benchmark")
+    assert code == 2 and "--introduces" in err
+    code, _out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "benchmark",
+                          "--introduces", "mm-bench-safety")
+    assert code == 1
+    assert "'mm-bench-safety' is introduced here but its record does not point back: " in err
+    assert f"{kb_copy}/taxonomy/benchmarks/mm-bench-safety.yaml says it was introduced in 'bench2024mm'" in err
+    assert "safetykb-add-" not in err, "the scratch copy is never named"
+
+
+def test_a_cancelled_run_gives_the_answers_back_as_flags(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, ENTRY, "--venue", "CVPR", interactive=True, answers=["LVLM", "attack"])
+    assert code == 1 and "cancelled (no answer on the terminal)" in err
+    assert "scripts/add_paper.py '@misc{k, title={Shields Up for Models}, author={Lee, Ann}, year=2024}' " \
+           "--models vlm --contribution attack" in err
+
+
+def test_british_spellings_and_swapped_letters_are_understood(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "Defence", "--defenses",
+                         "safety-alignment", "--counters", "jailbreak", "--threat-model", "grey-box", "--dry-run")
+    assert code == 0, err
+    assert "- defense" in out and "threat_model: gray-box" in out
+    for typed, meant in (("vml", "vlm"), ("LVML", "vlm")):
+        code, _out, err = add(kb_copy, ENTRY, "--models", typed, "--attacks", "jailbreak", "--dry-run")
+        assert code == 2 and f"unknown model family '{typed}'; did you mean '{meant}'?" in err, err

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import stat
 import sys
 from collections.abc import Callable
@@ -26,13 +27,14 @@ from typing import TextIO
 
 from safetykb.addpaper.bib import MAX_BIBTEX_BYTES, BibItem, read_bibtex
 from safetykb.addpaper.classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
-from safetykb.addpaper.draft import draft_record, problems_in, record_path, render
+from safetykb.addpaper.draft import draft_id, draft_record, problems_in, record_path, render
 from safetykb.core.duplicates import PaperIndex, arxiv_key
 from safetykb.core.fileio import write_new
 from safetykb.core.graph import build_graph
 from safetykb.core.layout import record_files, repo_root
 from safetykb.core.problems import display_path, format_report
 from safetykb.core.queries import UnknownTerm
+from safetykb.core.records import KnowledgeBase
 from safetykb.core.suggest import closest
 from safetykb.core.validation import load_and_validate
 from safetykb.metadata.fetch import ARXIV_ID, DEFAULT_TIMEOUT, FetchError, fetch_arxiv, fetch_crossref
@@ -220,11 +222,15 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
                 f"({_existing_path(root, result.kb.papers.get(dup.earlier), dup.earlier)}): {dup.reason}; "
                 f"nothing written{hint}")
             continue
+        paper_id = draft_id(meta, taken)
         try:
-            cls = prompter.classify(meta.title, given) if prompter else given.copy()
-        except EOFError:
-            err("cancelled: no answer on the terminal; nothing written for this paper")
-            return 1
+            cls = (prompter.classify(meta.title, given, _introduced_here(result.kb, root, paper_id)) if prompter
+                   else given.copy())
+        except (EOFError, KeyboardInterrupt) as exc:
+            why = "no answer on the terminal" if isinstance(exc, EOFError) else "interrupted"
+            err(f"cancelled ({why}); nothing written for this paper")
+            _answers_as_flags(args.source, prompter.answers if prompter else given, err)
+            return 130 if isinstance(exc, KeyboardInterrupt) else 1
         cls.finish()
         record = draft_record(meta, cls, taken, status=args.status, venue=args.venue, venue_note=args.venue_note,
                               extra_links={"project": args.project}, not_duplicate_of=args.not_duplicate_of)
@@ -234,6 +240,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         if problems:
             outcome["invalid"] += 1
             err(f"{where}: the drafted record would not validate; nothing written:\n{format_report(problems)}")
+            if prompter is not None:
+                _answers_as_flags(args.source, cls, err)
             continue
         for note in meta.notes:
             print(f"  note ({record['id']}): {note}", file=stdout)
@@ -280,6 +288,34 @@ def _gather(source: Source, timeout: float, err: Callable[[str], None]) -> list[
         err(f"{source.label}: {exc}; nothing written")
         return None
     return [BibItem(source.value, 1, meta=meta)]
+
+
+def _introduced_here(kb: KnowledgeBase, root: Path, paper_id: str) -> Callable[[list[str]], str | None]:
+    """A check of typed `introduces` ids: each record must say it was introduced in this paper (the
+    validator's rule), checked as the answer is typed rather than after every question."""
+
+    def check(ids: list[str]) -> str | None:
+        for record_id in ids:
+            kind = kb.kind_of(record_id)
+            record = kb.get(record_id) or {}
+            where = f"taxonomy/{kind}s/{record_id}.yaml"
+            introduced_in = record.get("introduced_in")
+            if introduced_in is None:
+                return (f"'{record_id}' does not say where it was introduced: add `introduced_in: {paper_id}` to "
+                        f"{where} first, or leave it out here")
+            if introduced_in != paper_id:
+                return f"'{record_id}' was introduced in '{introduced_in}' ({where}), not in this paper"
+        return None
+
+    return check
+
+
+def _answers_as_flags(source: str, answers: Classification, err: Callable[[str], None]) -> None:
+    """Print what was answered so far as a command line, so that no answer is lost."""
+    flags = answers.flags()
+    if flags:
+        err("your answers so far, to run again without the questions:\n  scripts/add_paper.py "
+            + " ".join(shlex.quote(part) for part in [source, *flags]))
 
 
 def missing_message(missing: list[str]) -> str:
