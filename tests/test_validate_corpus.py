@@ -211,3 +211,24 @@ def test_pathological_records_are_refused_promptly(kb_copy: Path) -> None:
                for line in lines)
     assert "papers/2024/doe2024first.yaml:2:8: `title`: 139,999 characters; at most 500 are allowed: shorten it" \
         in lines
+
+
+def test_the_commit_hook_validates_everything_on_every_commit() -> None:
+    """Renaming or deleting a taxonomy record passed the hook, which validated only the staged files."""
+    import yaml
+
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hook = next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "safetykb-validate")
+    assert hook["entry"].endswith("scripts/validate.py")
+    assert hook["pass_filenames"] is False and hook["always_run"] is True and "files" not in hook
+
+
+def test_deleting_a_taxonomy_record_fails_validation_where_it_is_named(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "attacks" / "jailbreak.yaml").rename(kb_copy / "taxonomy" / "attacks" / "jb.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)  # what the hook runs
+    assert result.returncode == 1
+    assert "taxonomy/attacks/jb.yaml:1:5: id 'jailbreak' does not match the file name 'jb.yaml'" in result.stdout
+    (kb_copy / "taxonomy" / "attacks" / "jb.yaml").unlink()
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and "papers/2024/chen2024bathe.yaml:10:12: unknown attack type 'jailbreak'" \
+        in result.stdout.splitlines()
