@@ -172,8 +172,9 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
 
     result = load_and_validate(root)
     if result.problems:
-        err(f"note: the knowledge base already has {len(result.problems)} problems elsewhere "
-            "(run scripts/validate.py); they do not stop this paper")
+        count = len(result.problems)
+        err(f"note: the knowledge base already has {count} problem{'s' if count != 1 else ''} elsewhere, first "
+            f"{result.problems[0]} (run scripts/validate.py); they do not stop this paper")
     graph = build_graph(result.kb)
     given = Classification(**{name: getattr(args, name) for name in LIST_FIELDS},
                            contribution=[c.lower() for c in args.contribution], method=args.method,
