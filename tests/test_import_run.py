@@ -244,3 +244,14 @@ def test_edited_record_keeps_its_facts_and_classification_on_reimport(repo):
     assert after["sources"][-1] == "contributor" and set(after["sources"][:-1]) <= {"awesome-lvlm-safety",
                                                                                     "awesome-large-model-safety"}
     assert after["filed_under"]  # where the lists file it, again
+
+
+def test_classification_written_twice_in_one_entry_is_fatal_not_lost(repo):
+    """A second `attacks:` in a classify entry silently replaced the first (plain yaml.load)."""
+    (repo / "safetykb" / "importer" / "classify" / "twice.yaml").write_text(
+        "- title: X\n  attacks: [jailbreak]\n  attacks: [backdoor]\n", encoding="utf-8"
+    )
+    res = run_import(FIX / "data", repo, today=TODAY)
+    assert res.fatal
+    assert any(e.endswith("twice.yaml:3:3: key 'attacks' appears twice in one mapping (lines 2 and 3); YAML would "
+                          "keep only the second and drop the first: merge them into one") for e in res.errors)

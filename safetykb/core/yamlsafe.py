@@ -151,17 +151,32 @@ class LoadError:
 def read_record(path: Path) -> tuple[Any, str, LoadError | None]:
     """(data, text, error) for one regular file; data is None whenever error is set. Never reads more
     than MAX_BYTES + 1 bytes, whatever the file claims, and never reads a device or waits on a pipe."""
+    raw, error = _read_bytes(path, "a record")
+    return (None, "", error) if error is not None else parse_record(raw)
+
+
+def read_yaml(path: Path) -> tuple[Any, LoadError | None]:
+    """(data, error) for a YAML data file that is not a record (a list or a mapping, as its reader
+    expects), read with the same guards as a record; an empty file is None."""
+    raw, error = _read_bytes(path, "a data file")
+    if error is not None:
+        return None, error
+    data, _text, error = _parse(raw, record=False)
+    return data, error
+
+
+def _read_bytes(path: Path, what: str) -> tuple[bytes, LoadError | None]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        return None, "", LoadError(1, 1, f"cannot read file: {exc.strerror or exc}")
+        return b"", LoadError(1, 1, f"cannot read file: {exc.strerror or exc}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return None, "", LoadError(1, 1, "not a regular file: a record is a plain .yaml file")
+            return b"", LoadError(1, 1, f"not a regular file: {what} is a plain .yaml file")
         if info.st_size > MAX_BYTES:
-            message = f"file is {info.st_size:,} bytes; a record is capped at {MAX_BYTES // 1024} KiB: split or trim it"
-            return None, "", LoadError(1, 1, message)
+            message = f"file is {info.st_size:,} bytes; {what} is capped at {MAX_BYTES // 1024} KiB: split or trim it"
+            return b"", LoadError(1, 1, message)
         want = info.st_size + 1  # one byte more than announced: a file that grew shows it (no big buffer)
         raw = os.read(fd, want)  # a short read of a regular file is its end
         while len(raw) == want and len(raw) <= MAX_BYTES:  # it grew while being read: up to the cap
@@ -171,16 +186,22 @@ def read_record(path: Path) -> tuple[Any, str, LoadError | None]:
             raw += chunk
             want = len(raw)
     except OSError as exc:
-        return None, "", LoadError(1, 1, f"cannot read file: {exc.strerror or exc}")
+        return b"", LoadError(1, 1, f"cannot read file: {exc.strerror or exc}")
     finally:
         os.close(fd)
-    return parse_record(raw)
+    return raw, None
 
 
 def parse_record(raw: bytes) -> tuple[Any, str, LoadError | None]:
     """(data, text, error) for the bytes of one record file."""
+    return _parse(raw, record=True)
+
+
+def _parse(raw: bytes, record: bool) -> tuple[Any, str, LoadError | None]:
+    """(data, text, error) for the bytes of one YAML file; a record must be a non-empty mapping."""
+    what = "a record" if record else "a data file"
     if len(raw) > MAX_BYTES:
-        return None, "", LoadError(1, 1, f"file is {len(raw):,} bytes; a record is capped at {MAX_BYTES // 1024} KiB")
+        return None, "", LoadError(1, 1, f"file is {len(raw):,} bytes; {what} is capped at {MAX_BYTES // 1024} KiB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -194,6 +215,8 @@ def parse_record(raw: bytes) -> tuple[Any, str, LoadError | None]:
             ),
         )
     if not _has_content(text):
+        if not record:
+            return None, text, None
         return None, text, LoadError(1, 1, "empty file: a record is a mapping that starts with `id:`")
     if "&" in text or "*" in text or "!" in text or _maybe_deep(text):
         refused = _scan_events(text)
@@ -211,6 +234,8 @@ def parse_record(raw: bytes) -> tuple[Any, str, LoadError | None]:
         return None, text, _reader_error(exc, text)
     except yaml.YAMLError as exc:
         return None, text, LoadError(1, 1, f"YAML error: {exc}")
+    if not record:
+        return data, text, None
     if data is None:
         return None, text, LoadError(1, 1, "empty record: a record is a mapping that starts with `id:`")
     if not isinstance(data, dict):
