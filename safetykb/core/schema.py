@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # jsonschema is imported when a record needs it: most runs me
 
 Pointer = tuple[str | int, ...]
 
+#: Unknown keys reported one by one in a mapping; past it, one line says how many there are.
+MAX_UNKNOWN_KEYS = 20
+
 
 @dataclass(frozen=True)
 class SchemaIssue:
@@ -81,10 +84,14 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
     validator_name = error.validator
     if validator_name == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
-            if key not in allowed:
-                hint = did_you_mean(str(key), allowed) or f"; allowed keys: {', '.join(allowed)}"
-                yield SchemaIssue((*pointer, f"<{key}>"), f"unknown key '{key}'{_in(where)}{hint}")
+        unknown = [key for key in error.instance if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS]:  # each searches for a suggestion: bounded work and output
+            hint = did_you_mean(str(key), allowed) or f"; allowed keys: {', '.join(allowed)}"
+            yield SchemaIssue((*pointer, f"<{key}>"), f"unknown key '{key}'{_in(where)}{hint}")
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            key = unknown[MAX_UNKNOWN_KEYS]
+            yield SchemaIssue((*pointer, f"<{key}>"), f"and more: {len(unknown):,} unknown keys{_in(where)}; only "
+                                                      f"the first {MAX_UNKNOWN_KEYS} are listed")
         return
     if validator_name == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
