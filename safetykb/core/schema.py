@@ -123,6 +123,8 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         if expected == "string" and pointer and isinstance(value, bool):
             hint = (" (YAML reads an unquoted yes, no, on, off, true or false as true/false: put the value in "
                     f"quotes, e.g. `{pointer[-1]}: \"...\"`)")
+        elif expected == "integer" and pointer and isinstance(value, str) and value.strip().isdigit():
+            hint = f" (write it without quotes: `{pointer[-1]}: {value.strip()}`)"
         elif expected == "string" and pointer and isinstance(value, (int, float)):
             hint = f" (YAML reads an unquoted number as a number: put it in quotes, `{pointer[-1]}: \"{value}\"`)"
         yield SchemaIssue(pointer, f"{where}: expected {want}, found {_type_word(value)}{hint}")
