@@ -82,8 +82,17 @@ CSV_COLUMNS = (
 )
 
 
+#: What makes a spreadsheet read a cell as a formula (`=HYPERLINK(...)` in a title would run on opening).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: a leading formula character gets an apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(graph: Graph) -> str:
-    """One row per paper; list fields joined with '; '."""
+    """One row per paper; list fields joined with '; '; no cell starts like a spreadsheet formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -92,7 +101,7 @@ def to_csv(graph: Graph) -> str:
         row = []
         for column in CSV_COLUMNS:
             value = links.get(column) if column in ("arxiv", "doi", "url", "code") else paper.get(column)
-            row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
+            row.append(_cell("; ".join(value) if isinstance(value, list) else ("" if value is None else value)))
         writer.writerow(row)
     return buffer.getvalue()
 
