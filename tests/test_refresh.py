@@ -50,7 +50,7 @@ title: A Fixture Benchmark for Multimodal Jailbreak Attacks, Revisited
 authors: [Ann Doe]
 year: 2024
 models: [vlm]
-contribution: [benchmark]
+contribution: [evaluation]
 evaluates: [jailbreak]
 not_duplicate_of: [bench2024mm]
 sources: [contributor]

@@ -176,7 +176,7 @@ def stray_files(root: Path, records: list[tuple[str, Path]] | None = None) -> li
 def _misplaced(path: Path, root: Path, here: Path, kind_folders: set[Path]) -> str:
     from safetykb.core.suggest import closest
 
-    folders = sorted(f.relative_to(root).as_posix() + "/" for f in kind_folders)
+    folders = sorted(f.relative_to(root).as_posix() + "/" for f in kind_folders if f.parent == root / "taxonomy")
     inside = next((f for f in kind_folders if f in here.parents), None)
     if inside is not None:
         target = inside.relative_to(root).as_posix()
