@@ -15,6 +15,7 @@ from safetykb.core.queries import Graph, newest_first, of_kind, record
 from safetykb.core.schema import field_names
 from safetykb.export.awesome import to_awesome
 from safetykb.export.bibtex import to_bibtex
+from safetykb.export.metadata import metadata
 
 #: Version of the JSON export's layout; bump when a field changes meaning.
 SCHEMA_VERSION = "1.0"
@@ -32,9 +33,9 @@ def records_of(graph: Graph, kind: str) -> list[dict[str, Any]]:
 
 
 def to_json(graph: Graph) -> str:
-    """The whole knowledge base: schema_version, then papers, models, attacks, defenses, datasets,
-    benchmarks, each a list of records with the DESIGN field names."""
-    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    """The whole knowledge base: schema_version, metadata (version, licences, sources), then papers, models,
+    attacks, defenses, datasets, benchmarks, each a list of records with the DESIGN field names."""
+    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "metadata": metadata(graph)}
     for kind in KINDS:
         payload[PLURALS[kind]] = records_of(graph, kind)
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
