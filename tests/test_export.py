@@ -16,8 +16,8 @@ from tests.helpers import FIXTURE_KB, REPO, run_script
 
 def test_json_has_every_kind_with_design_fields(fixture_graph) -> None:
     data = json.loads(to_json(fixture_graph))
-    assert list(data) == ["schema_version", "papers", "models", "attacks", "defenses", "datasets", "benchmarks",
-                          "systems", "results"]
+    assert list(data) == ["schema_version", "metadata", "papers", "models", "attacks", "defenses", "datasets",
+                          "benchmarks", "systems", "results"]
     assert len(data["papers"]) == 8 and len(data["models"]) == 4
     bathe = next(p for p in data["papers"] if p["id"] == "chen2024bathe")
     assert bathe["counters"] == ["jailbreak"] and bathe["links"] == {"arxiv": "2408.09093"}

@@ -16,6 +16,7 @@ from safetykb.core.results import result_for_json, shown
 from safetykb.core.schema import field_names
 from safetykb.export.awesome import to_awesome
 from safetykb.export.bibtex import to_bibtex
+from safetykb.export.metadata import metadata
 
 #: Version of the JSON export's layout; bump when a field changes meaning.
 #: 1.1: adds `systems` (evaluated systems) and `results` (result sets, figures as JSON numbers).
@@ -36,9 +37,10 @@ def records_of(graph: Graph, kind: str) -> list[dict[str, Any]]:
 
 
 def to_json(graph: Graph) -> str:
-    """The whole knowledge base: schema_version, then papers, models, attacks, defenses, datasets,
-    benchmarks, systems and results, each a list of records with the DESIGN field names."""
-    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    """The whole knowledge base: schema_version, metadata (version, licences, sources), then papers, models,
+    attacks, defenses, datasets, benchmarks, systems and results, each a list of records with the DESIGN
+    field names."""
+    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "metadata": metadata(graph)}
     for kind in KINDS:
         payload[PLURALS[kind]] = records_of(graph, kind)
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"

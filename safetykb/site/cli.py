@@ -33,10 +33,17 @@ CONFIG_HEADER = "# written by scripts/build_pages.py from mkdocs.yml: edit mkdoc
 
 
 def write_config(source: Path, out_dir: Path, target: Path, nav: list) -> None:
-    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, and the generated nav."""
+    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, and the generated nav.
+
+    docs_dir is written relative to the config's folder when out_dir is inside it: Zensical 0.0.73 stops
+    with an internal error on an absolute docs_dir (and requires docs_dir and site_dir inside that folder).
+    """
     text = source.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(hooks|watch):\n(?:[ \t]+- .*\n)+", "", text)
-    text = re.sub(r"(?m)^docs_dir:.*$", f"docs_dir: {out_dir.resolve().as_posix()}", text)
+    docs_dir = out_dir.resolve()
+    if docs_dir.is_relative_to(target.parent.resolve()):
+        docs_dir = docs_dir.relative_to(target.parent.resolve())
+    text = re.sub(r"(?m)^docs_dir:.*$", f"docs_dir: {docs_dir.as_posix()}", text)
     text += "\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
     write_atomic(target, f"{CONFIG_HEADER}\n{text}")
 
