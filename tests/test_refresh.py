@@ -527,7 +527,7 @@ def test_a_recorded_answer_is_judged_on_the_facts_it_states(kb: Path, tmp_path: 
   source: other
   evidence: [https://example.org/kim]
   found:
-    venue: Patterns
+    venue: Cell Systems
     venue_year: 2023
 """, encoding="utf-8")
     code, out, err = refresh(kb, "--from", str(answers))
@@ -536,4 +536,4 @@ def test_a_recorded_answer_is_judged_on_the_facts_it_states(kb: Path, tmp_path: 
     assert smith["links"] == {"arxiv": "2305.00031"} and smith["date"] == "2023-05"
     assert smith["title"] == "Prompts that Jailbreak Text-to-Image Models" and smith["authors"] == ["Dana Smith"]
     assert read(kb, "papers/2023/kim2023purify.yaml")["venue"] == "ACL"
-    assert "venue 'Patterns' is not in the venue table (safetykb/metadata/venues.py): not applied" in out
+    assert "venue 'Cell Systems' is not in the venue table (safetykb/metadata/venues.py): not applied" in out
