@@ -344,6 +344,20 @@ def test_recorded_year_change_renames_too(kb: Path) -> None:
     assert code == 0 and "1 unchanged" in out, out + err
 
 
+def test_a_stated_edition_wins_over_the_year_the_record_had(kb: Path, tmp_path: Path) -> None:
+    """RoCLIP's record said NeurIPS 2024; its first version and its NeurIPS edition are both 2023. An answer
+    that states the edition moves the record to 2023 with no venue_year (the edition is the year); without a
+    stated edition the old year stays the edition (see the test above)."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        (RECORDED / "answers-year-change.yaml").read_text(encoding="utf-8")
+        + "    venue: NeurIPS\n    venue_year: 2023\n", encoding="utf-8")
+    code, _out, err = refresh(kb, "--from", str(answers))
+    assert code == 0, err
+    record = read(kb, "papers/2023/bench2023fixture.yaml")
+    assert record["year"] == 2023 and record["venue"] == "NeurIPS" and "venue_year" not in record
+
+
 def test_broken_answers_file_is_refused_with_lines(kb: Path) -> None:
     before = snapshot(kb)
     code, out, err = refresh(kb, "--from", str(RECORDED / "answers-broken.yaml"))
