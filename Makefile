@@ -3,19 +3,34 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The site engine of `make build` (safetykb/site/engines.py): mkdocs (default, into site/), zensical
+# (site-zensical/) or properdocs (site-properdocs/). The two others are optional dependency groups,
+# installed into .venv the first time they are asked for.
+ENGINE ?= mkdocs
+ENGINES := mkdocs zensical properdocs
+ifneq ($(filter $(ENGINE),$(ENGINES)),$(ENGINE))
+$(error ENGINE=$(ENGINE): choose one of $(ENGINES))
+endif
 
-.PHONY: serve build test lint validate chromium sources clean
+.PHONY: serve build engines test lint validate chromium sources clean
 
 ## Create the environment, build the site and serve it on http://127.0.0.1:8000
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-## Build the site strictly into site/
-build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+## Build the site strictly: ENGINE=mkdocs (default) into site/, ENGINE=zensical|properdocs into site-<engine>/
+build: $(STAMP) $(if $(filter-out mkdocs,$(ENGINE)),$(VENV)/.engine-$(ENGINE))
+	$(BIN)/python scripts/build_site.py --engine $(ENGINE)
+
+## Install the optional engines Zensical and ProperDocs (the tests build the site with each)
+engines: $(VENV)/.engine-zensical $(VENV)/.engine-properdocs
+
+$(VENV)/.engine-%: requirements-%.lock requirements.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements-$*.lock
+	touch $@
 
 ## Create the environment and run the whole test suite (browser tests included)
-test: $(STAMP) chromium sources
+test: $(STAMP) engines chromium sources
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/validate.py
 	$(BIN)/pytest
@@ -30,8 +45,8 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
-		$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# the locked setuptools builds the editable install; its advice about editable installs is not for users
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## The seed lists pinned in sources.yaml: $SAFETYKB_SOURCES if set, else downloaded and checked into .cache/sources
@@ -46,4 +61,4 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site site-zensical site-properdocs .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from safetykb.export.cli import main  # noqa: E402
+from safetykb.core.entry import script  # noqa: E402 - imports nothing heavy
 
 if __name__ == "__main__":
-    sys.exit(main())
+    script("safetykb.export.cli", "main", "export.py")

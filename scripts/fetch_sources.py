@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from safetykb.importer.cli import fetch_main  # noqa: E402
+from safetykb.core.entry import script  # noqa: E402 - imports nothing heavy
 
 if __name__ == "__main__":
-    sys.exit(fetch_main())
+    script("safetykb.importer.cli", "fetch_main", "fetch_sources.py")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from safetykb.importer.cli import report_main  # noqa: E402
+from safetykb.core.entry import script  # noqa: E402 - imports nothing heavy
 
 if __name__ == "__main__":
-    sys.exit(report_main())
+    script("safetykb.importer.cli", "report_main", "report.py")

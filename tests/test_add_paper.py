@@ -300,7 +300,7 @@ def test_existing_file_is_never_overwritten(kb_copy: Path, services: str) -> Non
 
 
 def test_write_new_refuses_an_existing_path(tmp_path: Path) -> None:
-    from safetykb.addpaper.draft import write_new
+    from safetykb.core.fileio import write_new
 
     target = tmp_path / "papers" / "2024" / "x2024y.yaml"
     write_new(target, "first\n")
@@ -515,3 +515,162 @@ def test_not_duplicate_of_accepts_a_former_id(kb_copy: Path) -> None:
     assert code == 0, err
     assert read(kb_copy / "papers" / "2024" / "kim2024purifying.yaml")["not_duplicate_of"] == ["kim2022purify"]
     assert load_and_validate(kb_copy).ok
+
+# ---------------------------------------------------------------- hostile or unusual BibTeX
+
+def test_bibtex_concatenation_and_macros_are_resolved() -> None:
+    from safetykb.addpaper.bib import read_bibtex
+
+    items = read_bibtex('@string{conf = "NeurIPS"}\n@string{full = conf # " 2024"}\n'
+                        '@inproceedings{a, title = "Part one" # { and two}, author = {A B}, year = 2024, '
+                        'booktitle = full, month = mar}\n')
+    meta = items[0].meta
+    assert items[0].error is None and meta is not None
+    assert meta.title == "Part one and two" and meta.venue == "NeurIPS" and meta.date == "2024-03"
+
+
+def test_undefined_macro_is_an_error_not_a_title(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                          stdin="@misc{a, title = undefinedmacro, author = {A B}, year = 2024}\n"
+                                "@misc{b, title = {T} # nope, author = {A B}, year = 2024}")
+    assert code == 1
+    assert ("broken entry at line 1 of <stdin> (a): `title`: undefined @string macro 'undefinedmacro': define it "
+            "with @string{undefinedmacro = {...}} or put the text in braces") in err
+    assert "(b): `title`: undefined @string macro 'nope'" in err
+
+
+def test_missing_year_comes_from_biblatex_date_or_the_arxiv_id() -> None:
+    from safetykb.addpaper.bib import read_bibtex
+
+    dated, arxiv, none = read_bibtex(
+        "@article{a, title={Dated}, author={A B}, date={2023-05-01}}\n"
+        "@misc{b, title={Preprint}, author={A B}, eprint={2311.05608}, archiveprefix={arXiv}}\n"
+        "@misc{c, title={Nothing}, author={A B}}\n")
+    assert dated.meta is not None and (dated.meta.year, dated.meta.date) == (2023, "2023-05-01")
+    assert arxiv.meta is not None and (arxiv.meta.year, arxiv.meta.date) == (2023, "2023-11")
+    assert arxiv.meta.notes == ["no year or date in the entry: 2023 is taken from the arXiv id"]
+    assert none.error == "no year: add `year = {YYYY}` (or biblatex's `date = {YYYY-MM-DD}`)"
+
+
+def test_huge_bibtex_is_refused_before_it_is_decoded(kb_copy: Path, tmp_path: Path) -> None:
+    """Decoding LaTeX is slow: a 10 MB title took over 300 s. Input, fields and decoding are capped."""
+    big = tmp_path / "big.bib"
+    big.write_text("@article{a, title = {" + "x" * 2_000_000 + "}, author = {A B}, year = 2024}\n")
+    result = run_script("add_paper.py", str(big), "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                        "--root", str(kb_copy), timeout=30)
+    assert result.returncode == 2 and "more than 1,024 KiB of BibTeX" in result.stderr
+    code, _out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                          stdin="@article{a, title = {" + "\\'e" * 100_000 + "}, author = {A B}, year = 2024}")
+    assert code == 1
+    assert "`title` is 300,000 characters long; at most 1,000 are read" in err
+    from safetykb.addpaper.bib import read_bibtex
+
+    heavy = "".join(f"@misc{{k{i}, title={{T{i}}}, author={{" + "M{\\\"u}ller and " * 600 + "A B}, year=2024}\n"
+                    for i in range(10))
+    errors = [item.error for item in read_bibtex(heavy)]
+    assert errors[:5] == [None] * 5 and "too much LaTeX markup to decode in one run" in str(errors[-1])
+
+
+def test_control_characters_from_a_source_never_reach_a_record(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, "-", "--models", "vlm", "--attacks", "jailbreak", "--dry-run",
+                         stdin='@misc{a, title = {Evil \x1b[31mred\u202e title}, author = {A\x07 B}, year = 2024}')
+    assert code == 0, err
+    assert "title: Evil [31mred title" in out and "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+def test_a_title_with_an_added_prefix_is_a_known_paper(kb_copy: Path) -> None:
+    """lee2023stealthy is 'Stealthy Clean-Label Backdoors for Diffusion Models': 'Towards ...' was accepted."""
+    entry = ("@misc{a, title={Towards Stealthy Clean-Label Backdoors for Diffusion Models}, author={Lee, Eve}, "
+             "year=2024}")
+    code, _out, err = add(kb_copy, "-", "--models", "dm", "--attacks", "backdoor", "--dry-run", stdin=entry)
+    assert code == 1
+    assert "is already in the knowledge base as lee2023stealthy (" in err
+    assert ("papers/2023/lee2023stealthy.yaml): the same title but for the prefix 'Towards'; nothing written (if "
+            "it is a different paper, pass --not-duplicate-of lee2023stealthy)") in err
+    code, _out, err = add(kb_copy, "-", "--models", "dm", "--attacks", "backdoor", "--dry-run",
+                          "--not-duplicate-of", "lee2023stealthy", stdin=entry)
+    assert code == 0, err
+
+
+def test_core_title_keeps_generic_subtitles_apart() -> None:
+    from safetykb.core.duplicates import core_title, normalise_title
+
+    assert core_title("FigStep: Jailbreaking Large Vision-Language Models") == normalise_title(
+        "Jailbreaking Large Vision-Language Models")
+    assert core_title("Towards Robust Models") is None  # too little left to compare
+    assert core_title("SafeBench: A Survey") is None and core_title("No Prefix Here At All") is None
+    assert core_title("A rather long main title with many words: and its subtitle here") is None
+
+
+# ---------------------------------------------------------------- prompts: only what is missing, checked as typed
+
+ENTRY = "@misc{k, title={Shields Up for Models}, author={Lee, Ann}, year=2024}"
+
+
+def test_flags_that_say_enough_are_never_asked_again(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--attacks", "jailbreak", "--dry-run", interactive=True,
+                         answers=[])
+    assert code == 0, err
+    assert "Classify:" not in out and ": " not in out.split("---")[0], "no question was asked"
+
+
+def test_only_the_missing_fields_are_asked(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--defenses", "safety-alignment", "--method", "Up",
+                         "--dry-run", interactive=True, answers=["jailbreak", "", "", ""])
+    assert code == 0, err
+    for given in ("models (required): ", "contribution (", "defenses (required): ", "method (short name)"):
+        assert given not in out, f"asked again: {given}"
+    for missing in ("counters (required): ", "threat_model (", "code (repository URL)", "summary ("):
+        assert missing in out
+
+
+def test_each_answer_is_checked_as_it_is_typed(kb_copy: Path) -> None:
+    answers = ["vlm", "defence", "safety-alignment", "jailbreak", "", "grey", "grey-box",
+               "ftp://example.org/code", "https://github.com/a/b", "Rings \x07 the bell.", "Refuses jailbreaks."]
+    code, out, err = add(kb_copy, ENTRY, "--dry-run", interactive=True, answers=answers)
+    assert code == 0, err
+    assert "'gray' is not one of white-box, gray-box, black-box; did you mean 'gray-box'?" in out
+    assert "'ftp://example.org/code' is not an http(s) URL: write it as https://..." in out
+    assert "the character U+0007 (BEL) is not allowed: type it again without it" in out
+    assert "contribution:\n- defense" in out and "threat_model: gray-box" in out
+    assert "code: https://github.com/a/b" in out and "summary: Refuses jailbreaks." in out
+
+
+def test_a_benchmark_paper_is_asked_what_it_introduces_and_the_record_must_agree(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "datasets" / "shieldset.yaml").write_text(
+        "id: shieldset\nname: ShieldSet\nintroduced_in: lee2024shields\nmodels: [vlm]\n")
+    answers = ["vlm", "benchmark", "mm-bench-safety", "advset", "shieldset", "jailbreak", "", "", "", ""]
+    code, out, err = add(kb_copy, ENTRY, interactive=True, answers=answers)
+    assert code == 0, err
+    assert "'mm-bench-safety' was introduced in 'bench2024mm' (taxonomy/benchmarks/mm-bench-safety.yaml)" in out
+    assert "'advset' does not say where it was introduced: add `introduced_in: lee2024shields`" in out
+    assert read(kb_copy / "papers" / "2024" / "lee2024shields.yaml")["introduces"] == ["shieldset"]
+    assert load_and_validate(kb_copy).ok
+
+
+def test_without_a_terminal_a_benchmark_paper_needs_introduces(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "benchmark")
+    assert code == 2 and "--introduces" in err
+    code, _out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "benchmark",
+                          "--introduces", "mm-bench-safety")
+    assert code == 1
+    assert "'mm-bench-safety' is introduced here but its record does not point back: " in err
+    assert f"{kb_copy}/taxonomy/benchmarks/mm-bench-safety.yaml says it was introduced in 'bench2024mm'" in err
+    assert "safetykb-add-" not in err, "the scratch copy is never named"
+
+
+def test_a_cancelled_run_gives_the_answers_back_as_flags(kb_copy: Path) -> None:
+    code, _out, err = add(kb_copy, ENTRY, "--venue", "CVPR", interactive=True, answers=["LVLM", "attack"])
+    assert code == 1 and "cancelled (no answer on the terminal)" in err
+    assert "scripts/add_paper.py '@misc{k, title={Shields Up for Models}, author={Lee, Ann}, year=2024}' " \
+           "--models vlm --contribution attack" in err
+
+
+def test_british_spellings_and_swapped_letters_are_understood(kb_copy: Path) -> None:
+    code, out, err = add(kb_copy, ENTRY, "--models", "vlm", "--contribution", "Defence", "--defenses",
+                         "safety-alignment", "--counters", "jailbreak", "--threat-model", "grey-box", "--dry-run")
+    assert code == 0, err
+    assert "- defense" in out and "threat_model: gray-box" in out
+    for typed, meant in (("vml", "vlm"), ("LVML", "vlm")):
+        code, _out, err = add(kb_copy, ENTRY, "--models", typed, "--attacks", "jailbreak", "--dry-run")
+        assert code == 2 and f"unknown model family '{typed}'; did you mean '{meant}'?" in err, err

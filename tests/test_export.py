@@ -16,8 +16,8 @@ from tests.helpers import FIXTURE_KB, REPO, run_script
 
 def test_json_has_every_kind_with_design_fields(fixture_graph) -> None:
     data = json.loads(to_json(fixture_graph))
-    assert list(data) == ["schema_version", "papers", "models", "attacks", "defenses", "datasets", "benchmarks",
-                          "systems", "results"]
+    assert list(data) == ["schema_version", "metadata", "papers", "models", "attacks", "defenses", "datasets",
+                          "benchmarks", "systems", "results"]
     assert len(data["papers"]) == 8 and len(data["models"]) == 4
     bathe = next(p for p in data["papers"] if p["id"] == "chen2024bathe")
     assert bathe["counters"] == ["jailbreak"] and bathe["links"] == {"arxiv": "2408.09093"}
@@ -127,3 +127,69 @@ def test_export_script_writes_the_results_csv(tmp_path: Path) -> None:
     janus = [r for r in rows if r["system"] == "janus-pro-7b" and r["benchmark"] == "siuo"]
     assert {(r["setting"], r["value"]) for r in janus} == {("OpenQA", "84.43"), ("MCQA", "73.06")}
     assert len(rows) == 150
+
+HOSTILE = {
+    "id": "doe2024hostile",
+    "title": "Use @misc{x, title={y}} & 100% {safe}_~^$#\\ at once",
+    "authors": ["Eve Doe}, note = {X", "Bob {B", "Tom and Jerry", "Ann O'Neil"],
+    "year": 2024,
+    "venue": "NeurIPS}, publisher = {Evil",
+    "venue_note": "Oral}, x={y",
+    "links": {"url": "https://x.org/a},howpublished={pwn", "arxiv": "2401.00001",
+              "code": "https://github.com/a/b}c", "doi": "10.1000/x}y{z"},
+}
+
+
+def _unescape(value: str) -> str:
+    from safetykb.export.bibtex import _LATEX
+
+    for char, escape in _LATEX.items():
+        value = value.replace(escape, char)
+    return value.replace("{and}", "and")
+
+
+def test_no_record_value_can_break_out_of_its_bibtex_field() -> None:
+    from safetykb.export.bibtex import to_bibtex
+
+    text = to_bibtex([HOSTILE])
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    fields = {f.key: f.value for f in library.entries[0].fields}
+    assert set(fields) == {"title", "author", "year", "booktitle", "note", "eprint", "archiveprefix", "doi", "url",
+                           "code"}  # before: `note` from the author and `howpublished` from the URL
+    assert _unescape(fields["title"]) == "{" + HOSTILE["title"] + "}"
+    assert [_unescape(a) for a in fields["author"].split(" and ")] == HOSTILE["authors"]
+    assert _unescape(fields["booktitle"]) == HOSTILE["venue"] and _unescape(fields["note"]) == HOSTILE["venue_note"]
+    assert fields["url"] == "https://x.org/a%7D,howpublished=%7Bpwn" and fields["doi"] == "10.1000/x%7Dy%7Bz"
+    for value in fields.values():  # no brace that BibTeX would count is left unbalanced
+        depth = 0
+        for char in value:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0
+        assert depth == 0
+
+
+def test_bib_export_of_a_hostile_record_end_to_end(kb_copy: Path) -> None:
+    import yaml
+
+    record = {**HOSTILE, "models": ["vlm"], "contribution": ["attack"], "attacks": ["jailbreak"],
+              "sources": ["contributor"], "status": "auto", "added": "2026-11-23"}
+    (kb_copy / "papers" / "2024" / "doe2024hostile.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
+    result = run_script("export.py", "bib", "-", "--root", str(kb_copy), timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    entry = next(e for e in bibtexparser.parse_string(result.stdout).entries if e.key == "doe2024hostile")
+    assert "howpublished" not in entry.fields_dict and "publisher" not in entry.fields_dict
+    assert entry.fields_dict["note"].value.startswith("Oral")
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    import networkx as nx
+
+    from safetykb.export.formats import to_csv
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("doe2024csv", kind="paper", id="doe2024csv", title='=HYPERLINK("http://evil","click")',
+                   authors=["@Eve", "+Bob"], year=2024, venue="-NeurIPS", models=["vlm"], contribution=["attack"])
+    rows = list(csv.DictReader(io.StringIO(to_csv(graph))))
+    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert rows[0]["authors"] == "'@Eve; +Bob" and rows[0]["venue"] == "'-NeurIPS" and rows[0]["year"] == "2024"

@@ -278,3 +278,13 @@ def test_new_titles_are_recased_by_the_casing_table() -> None:
     paper = Paper(entries=[], title="Badclip: attacks on clip and llm agents", year=2024)
     record = build_record(paper, Verdict(models=["vlm"], contribution=["attack"]), "a2024b", TODAY)
     assert record["title"] == "BadCLIP: attacks on CLIP and LLM agents"
+
+def test_classification_written_twice_in_one_entry_is_fatal_not_lost(repo):
+    """A second `attacks:` in a classify entry silently replaced the first (plain yaml.load)."""
+    (repo / "safetykb" / "importer" / "classify" / "twice.yaml").write_text(
+        "- title: X\n  attacks: [jailbreak]\n  attacks: [backdoor]\n", encoding="utf-8"
+    )
+    res = run_import(FIX / "data", repo, today=TODAY)
+    assert res.fatal
+    assert any(e.endswith("twice.yaml:3:3: key 'attacks' appears twice in one mapping (lines 2 and 3); YAML would "
+                          "keep only the second and drop the first: merge them into one") for e in res.errors)

@@ -270,3 +270,25 @@ def test_a_former_id_names_the_renamed_paper(tmp_path: Path) -> None:
     assert f"papers related to {new}" in by_flag.stderr and by_flag.stdout == by_words.stdout
     cut = query("papers by Finn Kim", "--format", "md", root=root, cache=False)
     assert "Finn Kim et al." in cut.stdout  # a cut author list says so
+
+def test_terminal_controls_in_the_question_are_never_echoed() -> None:
+    """The question is echoed ("understood as ..." or "unknown word"): an ESC or BEL in it must not reach
+    the terminal."""
+    for question in ("jailbreak \x1b]0;pwned\x07 attacks on vlm", "jailbrek \x1b[2J attacks"):
+        result = query(question)
+        assert "Traceback" not in result.stderr
+        for stream in (result.stdout, result.stderr):
+            assert "\x1b" not in stream and "\x07" not in stream, repr(stream)
+
+
+def test_an_overlong_question_is_refused_before_it_is_read() -> None:
+    """Reading is quadratic in unknown words: a 324 kB question took 92 s."""
+    words = [f"zq{i}" for i in range(20_000)]
+    result = query(*words, cache=False)
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first == ("query.py: cannot read the question: 148,889 characters is too long: ask in at most 500 "
+                     "(flags such as --attack, --model and --since narrow a question down)")
+    assert "zq19999" not in result.stderr
+    long_flag = query("--author", "x" * 600)
+    assert long_flag.returncode == 2 and "600 characters is too long" in long_flag.stderr

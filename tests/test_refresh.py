@@ -50,7 +50,7 @@ title: A Fixture Benchmark for Multimodal Jailbreak Attacks, Revisited
 authors: [Ann Doe]
 year: 2024
 models: [vlm]
-contribution: [benchmark]
+contribution: [evaluation]
 evaluates: [jailbreak]
 not_duplicate_of: [bench2024mm]
 sources: [contributor]
@@ -344,6 +344,20 @@ def test_recorded_year_change_renames_too(kb: Path) -> None:
     assert code == 0 and "1 unchanged" in out, out + err
 
 
+def test_a_stated_edition_wins_over_the_year_the_record_had(kb: Path, tmp_path: Path) -> None:
+    """RoCLIP's record said NeurIPS 2024; its first version and its NeurIPS edition are both 2023. An answer
+    that states the edition moves the record to 2023 with no venue_year (the edition is the year); without a
+    stated edition the old year stays the edition (see the test above)."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        (RECORDED / "answers-year-change.yaml").read_text(encoding="utf-8")
+        + "    venue: NeurIPS\n    venue_year: 2023\n", encoding="utf-8")
+    code, _out, err = refresh(kb, "--from", str(answers))
+    assert code == 0, err
+    record = read(kb, "papers/2023/bench2023fixture.yaml")
+    assert record["year"] == 2023 and record["venue"] == "NeurIPS" and "venue_year" not in record
+
+
 def test_broken_answers_file_is_refused_with_lines(kb: Path) -> None:
     before = snapshot(kb)
     code, out, err = refresh(kb, "--from", str(RECORDED / "answers-broken.yaml"))
@@ -527,7 +541,7 @@ def test_a_recorded_answer_is_judged_on_the_facts_it_states(kb: Path, tmp_path: 
   source: other
   evidence: [https://example.org/kim]
   found:
-    venue: Patterns
+    venue: Cell Systems
     venue_year: 2023
 """, encoding="utf-8")
     code, out, err = refresh(kb, "--from", str(answers))
@@ -536,4 +550,4 @@ def test_a_recorded_answer_is_judged_on_the_facts_it_states(kb: Path, tmp_path: 
     assert smith["links"] == {"arxiv": "2305.00031"} and smith["date"] == "2023-05"
     assert smith["title"] == "Prompts that Jailbreak Text-to-Image Models" and smith["authors"] == ["Dana Smith"]
     assert read(kb, "papers/2023/kim2023purify.yaml")["venue"] == "ACL"
-    assert "venue 'Patterns' is not in the venue table (safetykb/metadata/venues.py): not applied" in out
+    assert "venue 'Cell Systems' is not in the venue table (safetykb/metadata/venues.py): not applied" in out

@@ -76,3 +76,18 @@ def test_authors_complete_is_false_or_absent(value: object, ok: bool) -> None:
     assert (check("paper", record) == []) is ok
     accepts = schema._accepts("paper")
     assert accepts is not None and accepts(record) is ok
+
+
+@pytest.mark.parametrize(("length", "ok"), [(500, True), (501, False)])
+def test_title_length_is_capped_alike_by_both_checkers(length: int, ok: bool) -> None:
+    """maxLength, like every keyword the schemas use, means the same to the pre-check and to jsonschema."""
+    record = PAPER | {"title": "x" * length}
+    assert (check("paper", record) == []) is ok
+    accepts = schema._accepts("paper")
+    assert accepts is not None and accepts(record) is ok
+
+
+def test_every_schema_is_compiled_by_the_precheck() -> None:
+    """A keyword the pre-check does not know sends every record of that kind to jsonschema (slow)."""
+    for kind in (*KINDS, "sections"):
+        assert schema._accepts(kind) is not None, kind

@@ -307,3 +307,34 @@ def test_a_cut_author_list_reads_et_al_on_pages_and_downloads() -> None:
     assert "author = {Finn Kim and others}" in bib
     explorer = json.loads((site / "assets" / "safetykb" / "papers.json").read_text(encoding="utf-8"))
     assert [p["id"] for p in explorer["papers"] if p.get("ac") is False] == ["kim2023purify"]
+
+def test_build_pages_never_overwrites_the_project_config(tmp_path: Path) -> None:
+    from safetykb.site.cli import CONFIG_HEADER, main
+
+    root = make_kb(tmp_path / "kb")
+    tracked = (REPO / "mkdocs.yml").read_bytes()
+    assert main([str(tmp_path / "out"), "--root", str(root), "--config", str(REPO / "mkdocs.yml")]) == 2
+    assert (REPO / "mkdocs.yml").read_bytes() == tracked and not (tmp_path / "out").exists()
+    mine = tmp_path / "notes.yml"
+    mine.write_text("my own file\n")
+    assert main([str(tmp_path / "out"), "--root", str(root), "--config", str(mine)]) == 2
+    assert mine.read_text() == "my own file\n"
+    generated = tmp_path / "generated.yml"
+    for _twice in range(2):  # a config this command wrote is replaced
+        assert main([str(tmp_path / "out"), "--root", str(root), "--config", str(generated)]) == 0
+    assert generated.read_text(encoding="utf-8").startswith(CONFIG_HEADER + "\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated.yml", "kb", "notes.yml", "out"]
+
+
+def test_build_pages_output_is_swapped_in_whole(tmp_path: Path) -> None:
+    from safetykb.site.cli import MARKER, main
+
+    root = make_kb(tmp_path / "kb")
+    out = tmp_path / "out"
+    assert main([str(out), "--root", str(root)]) == 0
+    (out / "stale.md").write_text("from an earlier run\n")
+    assert main([str(out), "--root", str(root)]) == 0
+    assert (out / MARKER).is_file() and not (out / "stale.md").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no staging folder left"
+    (tmp_path / "file").write_text("x")
+    assert main([str(tmp_path / "file"), "--root", str(root)]) == 2

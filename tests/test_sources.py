@@ -177,3 +177,29 @@ def test_no_machine_paths_in_the_repository() -> None:
         text = path.read_bytes().decode("utf-8", errors="ignore")
         hits += [f"{name}: {p}" for p in patterns if p in text]
     assert hits == []
+
+
+@pytest.mark.parametrize(("field", "value", "what"), [
+    ("files", {"../../scripts/validate.py": "0" * 64}, "file path"),
+    ("files", {"/etc/cron.d/x": "0" * 64}, "file path"),
+    ("repository", "owner/../../evil", "repository"),
+    ("commit", "main", "commit"),
+])
+def test_a_pin_that_leaves_the_cache_is_refused(root: Path, server: dict[str, bytes], field: str, value: object,
+                                                 what: str) -> None:
+    """A pull request editing sources.yaml could make `make sources` write a served file anywhere
+    (../../scripts/validate.py, run next by `make test`)."""
+    spec = yaml.safe_load((root / "sources.yaml").read_text(encoding="utf-8"))
+    spec["sources"]["awesome-lvlm-safety"][field] = value
+    (root / "sources.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    with pytest.raises(SourcesMissing, match=f"is not a valid {what}"):
+        fetch_all(root)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_sources_yaml_with_a_key_written_twice_is_refused(root: Path) -> None:
+    text = (root / "sources.yaml").read_text(encoding="utf-8")
+    (root / "sources.yaml").write_text(text + "sources: {}\n", encoding="utf-8")
+    with pytest.raises(SourcesMissing, match="key 'sources' appears twice"):
+        load_sources(root)

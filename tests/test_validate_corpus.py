@@ -6,6 +6,7 @@ knowledge base and `expected.txt`, the exact lines the validator must print.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def test_corpus_covers_every_check() -> None:
         # result sets and evaluated systems (issue 12)
         "result-aggregate", "result-out-of-range", "result-duplicate", "result-unknown-reference",
         "result-unknown-category", "result-bad-figure", "system-unknown-family",
+        "too-long", "prefixed-title", "flood",
+        # hardening round 2: pathological YAML, lost data, characters, misplaced files, the section map,
+        # classification rules that used to live in a test, and YAML mistakes worded as fixes
+        "deep-nesting", "duplicate-key", "control-character", "misplaced-record", "broken-sections",
+        "sections-unknown-ids", "benchmark-without-introduces", "introduces-one-sided", "contribution-mismatch",
+        "yaml-unquoted-colon", "yaml-tab", "unquoted-boolean", "yaml-cascade",
     }
     assert expected <= set(CASES)
 
@@ -134,3 +141,112 @@ def test_report_counts_errors_and_warnings_apart() -> None:
     assert report == ["a.yaml:1:3: worse", "a.yaml:2:1: bad", "b.yaml:1:1: warning: odd",
                       "2 errors and 1 warning in 2 files"]
     assert format_report([Problem("b.yaml", 1, 1, "odd", WARNING)]).splitlines()[-1] == "1 warning in 1 file"
+
+
+def test_one_broken_taxonomy_file_is_one_error_not_a_cascade(kb_copy: Path) -> None:
+    """Every record naming the unreadable attack type used to be reported as naming an unknown one."""
+    shutil.copytree(CORPUS / "yaml-cascade", kb_copy, dirs_exist_ok=True)
+    (kb_copy / "expected.txt").unlink()
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "1 error in 1 file", result.stdout
+
+
+def test_links_leading_outside_are_never_opened(kb_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:$6$hash-that-must-never-be-printed:19000:0:99999:7:::\n")
+    (kb_copy / "papers" / "2024" / "doe2024leak.yaml").symlink_to(secret)
+    (kb_copy / "taxonomy" / "attacks" / "shadow.yaml").symlink_to("/etc/shadow")
+    outside = tmp_path / "outside"
+    (outside / "2024").mkdir(parents=True)
+    (kb_copy / "papers" / "2030").symlink_to(outside, target_is_directory=True)
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and "hash-that" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert ("papers/2024/doe2024leak.yaml:1:1: a symbolic link that leads outside the knowledge base: records are "
+            "read only inside it, so it was not opened; put the record file itself here") in lines
+    assert any(line.startswith("taxonomy/attacks/shadow.yaml:1:1: a symbolic link that leads outside")
+               for line in lines)
+    assert any(line.startswith("papers/2030:1:1: a symbolic link to a folder") for line in lines)
+
+
+def test_a_link_inside_the_knowledge_base_is_read(kb_copy: Path) -> None:
+    record = kb_copy / "papers" / "2024" / "bench2024mm.yaml"
+    before = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20).stdout
+    (kb_copy / "drafts").mkdir()
+    record.rename(kb_copy / "drafts" / "bench2024mm.yaml")
+    record.symlink_to(Path("..") / ".." / "drafts" / "bench2024mm.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stdout
+    assert result.stdout == before  # the linked record is read as the file was
+
+
+def test_pipes_and_devices_among_records_are_refused_without_blocking(kb_copy: Path) -> None:
+    os.mkfifo(kb_copy / "papers" / "2024" / "doe2024pipe.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert ("papers/2024/doe2024pipe.yaml:1:1: not a regular file: a record is a plain .yaml file"
+            in result.stdout.splitlines())
+
+
+def test_the_section_map_is_validated(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "sections.yaml").write_text("awesome-lvlm-safety: [\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and result.stdout.startswith("taxonomy/sections.yaml:2:1: YAML syntax error")
+    (kb_copy / "taxonomy" / "sections.yaml").write_text("- just a list\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert "taxonomy/sections.yaml:1:1: a record is a mapping of keys to values, not a list" in result.stdout
+
+
+def test_validator_output_never_carries_terminal_controls(kb_copy: Path) -> None:
+    path = kb_copy / "papers" / "2024" / "doe2024esc.yaml"
+    path.write_text('id: doe2024esc\ntitle: "x"\nvenue: [\\e]2;pwned\\a]\n"\\e[2Jkey": 1\n')
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\a" not in result.stdout, repr(result.stdout)
+
+
+def test_pathological_records_are_refused_promptly(kb_copy: Path) -> None:
+    """Each of these used to crash or hang the validator (a segmentation fault, minutes of difflib)."""
+    papers = kb_copy / "papers" / "2024"
+    (papers / "doe2024brackets.yaml").write_text("[" * 200_000)
+    words = " ".join(f"w{i:05d}" for i in range(20_000))
+    for name, title in (("doe2024first", words), ("doe2024second", words[:60_000] + "x" + words[60_001:])):
+        (papers / f"{name}.yaml").write_text(f"id: {name}\ntitle: {title}\nauthors: [A B]\nyear: 2024\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=30)  # the timeout fails a hang
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("papers/2024/doe2024brackets.yaml:1:11: lists and mappings nested more than 10")
+               for line in lines)
+    assert "papers/2024/doe2024first.yaml:2:8: `title`: 139,999 characters; at most 500 are allowed: shorten it" \
+        in lines
+
+
+def test_deleting_a_taxonomy_record_fails_validation_where_it_is_named(kb_copy: Path) -> None:
+    (kb_copy / "taxonomy" / "attacks" / "jailbreak.yaml").rename(kb_copy / "taxonomy" / "attacks" / "jb.yaml")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)  # what the hook runs
+    assert result.returncode == 1
+    assert "taxonomy/attacks/jb.yaml:1:5: id 'jailbreak' does not match the file name 'jb.yaml'" in result.stdout
+    (kb_copy / "taxonomy" / "attacks" / "jb.yaml").unlink()
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=20)
+    assert result.returncode == 1 and "papers/2024/chen2024bathe.yaml:10:12: unknown attack type 'jailbreak'" \
+        in result.stdout.splitlines()
+
+
+def test_a_flood_of_unknown_keys_and_ids_is_reported_briefly(kb_copy: Path) -> None:
+    """15,000 unknown keys took 35 s of 'did you mean' and printed 15,000 lines; 12,000 unknown ids too."""
+    head = ("id: {id}\ntitle: Flood {id}\nauthors: [A B]\nyear: 2024\nmodels: [vlm]\ncontribution: [attack]\n"
+            "attacks: [jailbreak]\nsources: [contributor]\nstatus: auto\nadded: 2026-11-23\n")
+    papers = kb_copy / "papers" / "2024"
+    (papers / "doe2024keys.yaml").write_text(head.format(id="doe2024keys")
+                                             + "".join(f"k{i:05d}x: 1\n" for i in range(15_000)))
+    (papers / "doe2024ids.yaml").write_text(head.format(id="doe2024ids") + "not_duplicate_of: ["
+                                            + ", ".join(f"doe2024p{i:05d}" for i in range(12_000)) + "]\n")
+    result = run_script("validate.py", "--root", ".", cwd=kb_copy, timeout=30)  # the timeout fails a hang
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "42 errors in 2 files"
+    assert "papers/2024/doe2024keys.yaml:31:1: and more: 15,000 unknown keys; only the first 20 are listed" in lines
+    assert any(line.startswith("papers/2024/doe2024ids.yaml:11:") and line.endswith(
+        "and more: `not_duplicate_of` lists 12,000 ids and only the first 20 problems are listed; fix those first")
+        for line in lines)

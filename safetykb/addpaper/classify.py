@@ -2,9 +2,13 @@
 
 Terms may be ids, names or aliases of the taxonomy (`LVLM` -> `vlm`), resolved
 by `safetykb.core.queries.resolve`, the same resolver the query tool uses. Prompts
-list the taxonomy's choices (ids with names, as a tree) and ask again after an
-unknown term, naming the nearest one. Without a terminal, missing required
-fields end in `MissingClassification`, which names the flags to pass.
+ask only for what the flags did not say (nothing at all when they say enough), list
+the taxonomy's choices (ids with names, as a tree) and check every answer as it is
+typed with the validator's own rules (schema, characters, what an introduced
+dataset or benchmark says), asking again with the nearest choice after a bad one.
+`Classification.flags` gives the answers back as flags, so that a cancelled or
+refused run never loses them. Without a terminal, missing required fields end in
+`MissingClassification`, which names the flags to pass.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from safetykb.core.chars import describe, first_forbidden
 from safetykb.core.queries import Graph, UnknownTerm, require, tree_order
 from safetykb.core.records import REFERENCES
-from safetykb.core.schema import schema
+from safetykb.core.schema import check, schema
+from safetykb.core.suggest import american, did_you_mean
 
 #: List fields of the classification and the record kinds their terms name (the paper's references).
 LIST_FIELDS: dict[str, tuple[str, ...]] = {
@@ -32,7 +38,8 @@ FLAG_HELP: dict[str, str] = {
     "counters": "attack types the defense works against (needed with --defenses); 'none' for a general defense "
                 "with no specific threat (a defense type marked general: alignment, guardrails, unlearning)",
     "evaluates": "attack types a benchmark or evaluation measures",
-    "introduces": "dataset or benchmark ids the paper introduces",
+    "introduces": "dataset or benchmark ids the paper introduces (required with contribution benchmark or "
+                  "dataset; their records say `introduced_in: <this paper's id>`)",
     "uses": "dataset or benchmark ids the paper uses",
     "method": "the method's short name, e.g. FigStep",
     "threat_model": "white-box, gray-box or black-box",
@@ -101,7 +108,22 @@ class Classification:
             gaps.append("defenses")
         if self.defenses and not self.counters and not self.general:
             gaps.append("counters")
+        if {"benchmark", "dataset"} & set(contribution) and not self.introduces:
+            gaps.append("introduces")
         return gaps
+
+    def flags(self) -> list[str]:
+        """The classification as add_paper flags (to run again without the questions)."""
+        out: list[str] = []
+        for name in ("models", "contribution", *[n for n in LIST_FIELDS if n not in ("models", "contribution")]):
+            values = getattr(self, name)
+            if values:
+                out += [f"--{name}", ",".join(values)]
+        for name in ("method", "threat_model", "code", "summary"):
+            value = getattr(self, name)
+            if value:
+                out += [f"--{name.replace('_', '-')}", value]
+        return out
 
     def finish(self) -> None:
         if not self.contribution:
@@ -131,6 +153,15 @@ def general_defense(graph: Graph, defenses: list[str]) -> None:
                      f"type ({', '.join(general)} are): name the attack types it defends against")
 
 
+def choose(name: str, value: str, options: list[str]) -> str:
+    """The option a typed value names (case and British spelling ignored: 'Defence' is 'defense'), or
+    ValueError listing the options with the nearest one."""
+    key = american(value.strip())
+    if key in options:
+        return key
+    raise ValueError(f"unknown {name} '{value}'{did_you_mean(key, options)}: choose from {', '.join(options)}")
+
+
 def resolve_all(graph: Graph, given: Classification) -> Classification:
     """The flags' terms as ids (UnknownTerm, or ValueError for a bad contribution/threat model, or for
     `--counters none` with no general defense type)."""
@@ -142,21 +173,36 @@ def resolve_all(graph: Graph, given: Classification) -> Classification:
         setattr(out, name, resolve_terms(graph, name, getattr(given, name)))
     if out.general:
         general_defense(graph, out.defenses)
-    bad = [c for c in out.contribution if c not in contributions()]
-    if bad:
-        raise ValueError(f"unknown contribution '{bad[0]}': choose from {', '.join(contributions())}")
-    if out.threat_model and out.threat_model not in threat_models():
-        raise ValueError(f"unknown threat model '{out.threat_model}': choose from {', '.join(threat_models())}")
+    out.contribution = [choose("contribution", c, contributions()) for c in out.contribution]
+    if out.threat_model:
+        out.threat_model = choose("threat model", out.threat_model, threat_models())
     return out
 
 
+#: A record that passes the paper schema: answers are checked by setting one field of it.
+_VALID = {"id": "a2000b", "title": "T", "authors": ["A B"], "year": 2000, "models": ["vlm"],
+          "contribution": ["survey"], "sources": ["contributor"], "status": "auto", "added": "2000-01-01"}
+
+
+def answer_problem(name: str, value: str) -> str | None:
+    """What the validator would say about one typed text answer (`method`, `summary`, `code`), or None."""
+    at = first_forbidden(value)
+    if at is not None:
+        return f"the character {describe(value[at])} is not allowed: type it again without it"
+    record = {**_VALID, "links": {"code": value}} if name == "code" else {**_VALID, name: value}
+    issues = check("paper", record)
+    return issues[0].message.split(": ", 1)[-1] if issues else None
+
+
 class Prompter:
-    """Asks for the classification at a terminal; reads with `ask`, writes to `out`."""
+    """Asks for the classification at a terminal; reads with `ask`, writes to `out`. `answers` holds what
+    was decided so far (flags and answers), for a cancelled run to print back."""
 
     def __init__(self, graph: Graph, ask: Callable[[str], str] = input, out: TextIO | None = None) -> None:
         self.graph = graph
         self.ask = ask
         self.out = out or sys.stdout
+        self.answers = Classification()
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -168,7 +214,8 @@ class Prompter:
                 name = self.graph.nodes[node].get("name", "")
                 self.say(f"  {'  ' * depth}{node:<{28 - 2 * depth}} {name}")
 
-    def ask_list(self, name: str, label: str, default: list[str], required: bool, show: bool = True) -> list[str]:
+    def ask_list(self, name: str, label: str, default: list[str], required: bool, show: bool = True,
+                 check: Callable[[list[str]], str | None] | None = None) -> list[str]:
         kinds = LIST_FIELDS[name]
         if show:
             self.say(f"\n{label}: ids, names or aliases, separated by commas. Choices:")
@@ -182,9 +229,15 @@ class Prompter:
                 self.say(f"  {name} is required")
                 continue
             try:
-                return resolve_terms(self.graph, name, split_terms(answer))
+                ids = resolve_terms(self.graph, name, split_terms(answer))
             except UnknownTerm as exc:
                 self.say(f"  {exc}")
+                continue
+            problem = check(ids) if check else None
+            if problem:
+                self.say(f"  {problem}")
+                continue
+            return ids
 
     def ask_counters(self, out: Classification) -> list[str]:
         """The attack types a defense counters; 'none' for a general defense (when its type allows it)."""
@@ -223,41 +276,58 @@ class Prompter:
                     return list(default)
                 self.say(f"  {name} is required")
                 continue
-            picked = split_terms(answer.lower())
+            picked = [american(p) for p in split_terms(answer)]
             bad = [p for p in picked if p not in options]
             if bad:
-                self.say(f"  '{bad[0]}' is not one of {', '.join(options)}")
+                self.say(f"  '{bad[0]}' is not one of {', '.join(options)}{did_you_mean(bad[0], options)}")
             elif not many and len(picked) > 1:
                 self.say("  choose one")
             else:
                 return picked
 
-    def ask_text(self, name: str, default: str | None) -> str | None:
-        hint = f" [{default}]" if default else " (Enter to skip)"
-        answer = self.ask(f"{name}{hint}: ").strip()
-        return answer or default
+    def ask_text(self, name: str, label: str, default: str | None) -> str | None:
+        while True:
+            hint = f" [{default}]" if default else " (Enter to skip)"
+            answer = self.ask(f"{label}{hint}: ").strip()
+            if not answer:
+                return default
+            problem = answer_problem(name, answer)
+            if not problem:
+                return answer
+            self.say(f"  {problem}")
 
-    def classify(self, title: str, given: Classification) -> Classification:
-        """Ask for every field, offering the values already given (flags) as defaults."""
-        out = given.copy()
+    def classify(self, title: str, given: Classification,
+                 check_introduces: Callable[[list[str]], str | None] | None = None) -> Classification:
+        """Ask for what the flags did not say; nothing when they say enough (`missing` is empty)."""
+        out = self.answers = given.copy()
+        if not given.missing():
+            return out
         self.say(f"\nClassify: {title}")
-        out.models = self.ask_list("models", "Model families the paper is about", out.models, required=True)
-        default = out.contribution or out.implied_contribution()
-        out.contribution = self.ask_choice("contribution", contributions(), default, many=True, required=True)
-        if "attack" in out.contribution:
-            out.attacks = self.ask_list("attacks", "Attack types the paper proposes", out.attacks, required=True)
-        if "defense" in out.contribution:
-            out.defenses = self.ask_list("defenses", "Defense types the paper proposes", out.defenses,
-                                         required=True)
+        if not out.models:
+            out.models = self.ask_list("models", "Model families the paper is about", [], required=True)
+        if not out.contribution:  # --attacks / --defenses imply it
+            out.contribution = out.implied_contribution() or self.ask_choice(
+                "contribution", contributions(), [], many=True, required=True)
+        if "attack" in out.contribution and not out.attacks:
+            out.attacks = self.ask_list("attacks", "Attack types the paper proposes", [], required=True)
+        if "defense" in out.contribution and not out.defenses:
+            out.defenses = self.ask_list("defenses", "Defense types the paper proposes", [], required=True)
+        if out.defenses and not out.counters and not out.general:
             out.counters = self.ask_counters(out)
-        if {"benchmark", "evaluation", "analysis", "dataset"} & set(out.contribution):
-            out.evaluates = self.ask_list("evaluates", "Attack types it measures", out.evaluates, required=False)
-        out.method = self.ask_text("method (short name)", out.method)
-        threat = self.ask_choice("threat_model", threat_models(), [out.threat_model] if out.threat_model else [],
-                                 many=False, required=False)
-        out.threat_model = threat[0] if threat else None
-        out.code = self.ask_text("code (repository URL)", out.code)
-        out.summary = self.ask_text("summary (one or two sentences, your own words)", out.summary)
+        if {"benchmark", "dataset"} & set(out.contribution) and not out.introduces:
+            out.introduces = self.ask_list("introduces", "Datasets or benchmarks the paper releases", [],
+                                           required=True, check=check_introduces)
+        if {"benchmark", "evaluation", "analysis", "dataset"} & set(out.contribution) and not out.evaluates:
+            out.evaluates = self.ask_list("evaluates", "Attack types it measures", [], required=False)
+        if out.method is None:
+            out.method = self.ask_text("method", "method (short name)", None)
+        if out.threat_model is None:
+            threat = self.ask_choice("threat_model", threat_models(), [], many=False, required=False)
+            out.threat_model = threat[0] if threat else None
+        if out.code is None:
+            out.code = self.ask_text("code", "code (repository URL)", None)
+        if out.summary is None:
+            out.summary = self.ask_text("summary", "summary (one or two sentences, your own words)", None)
         return out
 
 

@@ -15,21 +15,26 @@ for maintainers who file a whole .bib under one blanket classification.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shlex
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from safetykb.addpaper.bib import BibItem, read_bibtex
+from safetykb.addpaper.bib import MAX_BIBTEX_BYTES, BibItem, read_bibtex
 from safetykb.addpaper.classify import FLAG_HELP, LIST_FIELDS, Classification, Prompter, resolve_all, split_terms
-from safetykb.addpaper.draft import draft_record, problems_in, record_path, render, write_new
+from safetykb.addpaper.draft import draft_id, draft_record, problems_in, record_path, render
 from safetykb.core.duplicates import PaperIndex, arxiv_key
+from safetykb.core.fileio import write_new
 from safetykb.core.graph import build_graph
 from safetykb.core.layout import record_files, repo_root
 from safetykb.core.problems import display_path, format_report
 from safetykb.core.queries import UnknownTerm
+from safetykb.core.records import KnowledgeBase
 from safetykb.core.suggest import closest
 from safetykb.core.validation import load_and_validate
 from safetykb.metadata.fetch import ARXIV_ID, DEFAULT_TIMEOUT, FetchError, fetch_arxiv, fetch_crossref
@@ -67,7 +72,7 @@ def parse_source(text: str, stdin: TextIO) -> Source:
     """Tell an arXiv id/URL, a DOI, a BibTeX file/entry and `-` apart."""
     raw = text.strip()
     if raw == "-":
-        return Source("bibtex", stdin.read(), "<stdin>")
+        return Source("bibtex", _bounded(stdin.read(MAX_BIBTEX_BYTES + 1), "standard input"), "<stdin>")
     if raw.startswith("@"):
         return Source("bibtex", raw, "<argument>")
     candidate = re.sub(r"^arxiv:\s*", "", raw, flags=re.IGNORECASE)
@@ -86,14 +91,28 @@ def parse_source(text: str, stdin: TextIO) -> Source:
             return Source("arxiv", arxiv_key(on_arxiv.group(1)), f"arXiv {arxiv_key(on_arxiv.group(1))}")
         return Source("doi", value, f"DOI {value}")
     path = Path(raw)
-    if path.is_file():
+    if path.exists() and not path.is_dir():
         try:
-            return Source("bibtex", path.read_text(encoding="utf-8-sig"), display_path(path))
+            with open(path, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise UsageError(f"{raw} is not a regular file: give a .bib file, or - for standard input")
+                data = fh.read(MAX_BIBTEX_BYTES + 1)
+            if len(data) > MAX_BIBTEX_BYTES:
+                _bounded("x" * len(data), raw)
+            return Source("bibtex", data.decode("utf-8-sig"), display_path(path))
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {raw}: {getattr(exc, 'strerror', None) or exc}") from None
     if raw.endswith(".bib"):
         raise UsageError(f"{raw}: no such file")
     raise UsageError(f"'{raw}' is not an arXiv id or URL, a DOI, a .bib file or a BibTeX entry")
+
+
+def _bounded(text: str, where: str) -> str:
+    """text, unless it is more BibTeX than is read at once (UsageError)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BIBTEX_BYTES:
+        raise UsageError(f"{where}: more than {MAX_BIBTEX_BYTES // 1024:,} KiB of BibTeX; add_paper reads at most "
+                         "that much at once: split the file")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,8 +172,9 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
 
     result = load_and_validate(root)
     if result.problems:
-        err(f"note: the knowledge base already has {len(result.problems)} problems elsewhere "
-            "(run scripts/validate.py); they do not stop this paper")
+        count = len(result.problems)
+        err(f"note: the knowledge base already has {count} problem{'s' if count != 1 else ''} elsewhere, first "
+            f"{result.problems[0]} (run scripts/validate.py); they do not stop this paper")
     graph = build_graph(result.kb)
     given = Classification(**{name: getattr(args, name) for name in LIST_FIELDS},
                            contribution=[c.lower() for c in args.contribution], method=args.method,
@@ -205,11 +225,15 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
                 f"({_existing_path(root, result.kb.papers.get(dup.earlier), dup.earlier)}): {dup.reason}; "
                 f"nothing written{hint}")
             continue
+        paper_id = draft_id(meta, taken)
         try:
-            cls = prompter.classify(meta.title, given) if prompter else given.copy()
-        except EOFError:
-            err("cancelled: no answer on the terminal; nothing written for this paper")
-            return 1
+            cls = (prompter.classify(meta.title, given, _introduced_here(result.kb, root, paper_id)) if prompter
+                   else given.copy())
+        except (EOFError, KeyboardInterrupt) as exc:
+            why = "no answer on the terminal" if isinstance(exc, EOFError) else "interrupted"
+            err(f"cancelled ({why}); nothing written for this paper")
+            _answers_as_flags(args.source, prompter.answers if prompter else given, err)
+            return 130 if isinstance(exc, KeyboardInterrupt) else 1
         cls.finish()
         record = draft_record(meta, cls, taken, status=args.status, venue=args.venue, venue_note=args.venue_note,
                               extra_links={"project": args.project}, not_duplicate_of=args.not_duplicate_of)
@@ -219,6 +243,8 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
         if problems:
             outcome["invalid"] += 1
             err(f"{where}: the drafted record would not validate; nothing written:\n{format_report(problems)}")
+            if prompter is not None:
+                _answers_as_flags(args.source, cls, err)
             continue
         for note in meta.notes:
             print(f"  note ({record['id']}): {note}", file=stdout)
@@ -265,6 +291,34 @@ def _gather(source: Source, timeout: float, err: Callable[[str], None]) -> list[
         err(f"{source.label}: {exc}; nothing written")
         return None
     return [BibItem(source.value, 1, meta=meta)]
+
+
+def _introduced_here(kb: KnowledgeBase, root: Path, paper_id: str) -> Callable[[list[str]], str | None]:
+    """A check of typed `introduces` ids: each record must say it was introduced in this paper (the
+    validator's rule), checked as the answer is typed rather than after every question."""
+
+    def check(ids: list[str]) -> str | None:
+        for record_id in ids:
+            kind = kb.kind_of(record_id)
+            record = kb.get(record_id) or {}
+            where = f"taxonomy/{kind}s/{record_id}.yaml"
+            introduced_in = record.get("introduced_in")
+            if introduced_in is None:
+                return (f"'{record_id}' does not say where it was introduced: add `introduced_in: {paper_id}` to "
+                        f"{where} first, or leave it out here")
+            if introduced_in != paper_id:
+                return f"'{record_id}' was introduced in '{introduced_in}' ({where}), not in this paper"
+        return None
+
+    return check
+
+
+def _answers_as_flags(source: str, answers: Classification, err: Callable[[str], None]) -> None:
+    """Print what was answered so far as a command line, so that no answer is lost."""
+    flags = answers.flags()
+    if flags:
+        err("your answers so far, to run again without the questions:\n  scripts/add_paper.py "
+            + " ".join(shlex.quote(part) for part in [source, *flags]))
 
 
 def missing_message(missing: list[str]) -> str:

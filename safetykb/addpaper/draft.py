@@ -2,16 +2,15 @@
 
 `draft_record` builds the record (keys in DESIGN order, id by the id rule);
 `render` writes its YAML with the editor hint line; `problems_in` checks the
-exact text that would be written with the core validator, on an overlay of the
+exact text that would be written with the core validator, on a copy of the
 knowledge base's taxonomy, so add_paper and scripts/validate.py never disagree;
-`write_new` writes atomically and never replaces an existing file.
+`write_new` (safetykb.core.fileio) writes atomically, with the umask's mode, and never replaces a file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
+import shutil
 import tempfile
 from collections.abc import Container
 from pathlib import Path
@@ -36,9 +35,8 @@ def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, 
                  venue: str | None = None, venue_note: str | None = None,
                  not_duplicate_of: list[str] | None = None) -> dict[str, Any]:
     """The record for a paper, keys in DESIGN order; empty fields left out."""
-    first = meta.authors[0]
     record: dict[str, Any] = {
-        "id": unique_id(base_id(first.family or first.given, meta.year, meta.title), taken),
+        "id": draft_id(meta, taken),
         "title": meta.title,
         "authors": [p.display() for p in meta.authors],
         "year": meta.year,
@@ -58,6 +56,12 @@ def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, 
     return {k: record[k] for k in order if k in record and record[k] not in (None, [], {}, "")}
 
 
+def draft_id(meta: Metadata, taken: Container[str]) -> str:
+    """The id the paper's record gets: the id rule, made unique against `taken`."""
+    first = meta.authors[0]
+    return unique_id(base_id(first.family or first.given, meta.year, meta.title), taken)
+
+
 def record_path(root: Path, record: dict[str, Any]) -> Path:
     return root / FOLDERS["paper"] / str(record["year"]) / f"{record['id']}.yaml"
 
@@ -70,48 +74,25 @@ def render(record: dict[str, Any]) -> str:
 
 def problems_in(root: Path, target: Path, text: str, papers: tuple[Path, ...] = ()) -> list[Problem]:
     """What scripts/validate.py would report for `text` written at `target`: schema, id and file name,
-    year folder, links, and references to the knowledge base's taxonomy (duplicates are checked by the
-    caller against every paper). `papers` are existing paper files the record names (not_duplicate_of),
-    linked into the overlay so those references resolve."""
+    year folder, links, characters, references to the knowledge base's taxonomy and what a contribution
+    commits to (duplicates are checked by the caller against every paper). `papers` are existing paper
+    files the record names (not_duplicate_of). They and the taxonomy are copied into a scratch knowledge
+    base: the validator reads nothing through a link that leads out of its root."""
     root = root.resolve()
     rel = target.resolve().relative_to(root)
     with tempfile.TemporaryDirectory(prefix="safetykb-add-") as tmp:
         overlay = Path(tmp)
         if (root / "taxonomy").is_dir():
-            os.symlink(root / "taxonomy", overlay / "taxonomy", target_is_directory=True)
+            shutil.copytree(root / "taxonomy", overlay / "taxonomy", symlinks=True)
         for paper in papers:
-            link = overlay / paper.resolve().relative_to(root)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(paper.resolve(), link)
+            copy = overlay / paper.resolve().relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paper, copy)
         trial = overlay / rel
         trial.parent.mkdir(parents=True, exist_ok=True)
         trial.write_text(text, encoding="utf-8")
         result = load_and_validate(overlay, only=[trial])
-        shown = display_path(trial)
-        return [Problem(display_path(target), p.line, p.col, p.message) if p.path == shown else p
+        here = display_path(root)
+        prefix = "" if here == "." else here.rstrip("/") + "/"  # messages name the knowledge base's files
+        return [Problem(display_path(target), p.line, p.col, p.message.replace(f"{overlay}/", prefix))
                 for p in result.problems]
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically: through a temporary sibling hard-linked into place, so the file
-    appears whole or not at all, and FileExistsError if it exists (it is never replaced)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise FileExistsError(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: check, then rename into place
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)

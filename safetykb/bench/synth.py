@@ -172,7 +172,7 @@ class _Generator:
             "links": self._links(year, month, method),
             "models": rng.sample(self.tax.models, rng.randint(1, 2)),
         }
-        role = rng.choices(("attack", "defense", "benchmark", "evaluation", "survey"), (45, 35, 10, 7, 3))[0]
+        role = rng.choices(("attack", "defense", "evaluation", "survey"), (45, 35, 17, 3))[0]
         record["contribution"] = [role]
         if role == "attack":
             record["attacks"] = rng.sample(self.tax.attacks, rng.randint(1, 3))

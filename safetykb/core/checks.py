@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from safetykb.core.chars import describe, first_forbidden, has_forbidden
 from safetykb.core.duplicates import arxiv_key, duplicates_of, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
 from safetykb.core.problems import ERROR, WARNING, display_path
@@ -14,6 +15,10 @@ from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, former_
 from safetykb.core.schema import Pointer
 from safetykb.core.suggest import closest
 from safetykb.metadata.casing import miscased
+
+#: Problems reported for one field of one record; past it, one line says how many more there are. A
+#: 250 kB record listing 12,000 unknown ids took seconds of "did you mean" searches, for a report no one reads.
+MAX_PER_FIELD = 20
 
 
 @dataclass(frozen=True)
@@ -93,14 +98,55 @@ def check_fields(path: Path, record: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(path, ("links", "doi"), f"'{doi}' is not a valid DOI{hint}")
 
 
+def check_characters(path: Path, record: dict[str, Any], text: str) -> Iterator[Finding]:
+    """No control character (ESC, BEL, NUL, tab...), invisible formatting character (bidi override,
+    zero-width space) or line separator in any key or value: they drive terminals and hide or reorder
+    text from reviewers (safetykb.core.chars). Only a double-quoted escape can produce one that the text
+    does not show, so a file with neither costs one search."""
+    if "\\" not in text and not has_forbidden(text):
+        return
+    yield from _forbidden_in(path, record, ())
+
+
+def _forbidden_in(path: Path, value: Any, pointer: Pointer) -> Iterator[Finding]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and first_forbidden(key) is not None:
+                yield Finding(path, (*pointer, f"<{key}>"), _forbidden_message("a key", key))
+            yield from _forbidden_in(path, item, (*pointer, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _forbidden_in(path, item, (*pointer, i))
+    elif isinstance(value, str) and first_forbidden(value) is not None:
+        yield Finding(path, pointer, _forbidden_message(_field(pointer), value))
+
+
+def _forbidden_message(where: str, text: str) -> str:
+    at = first_forbidden(text) or 0
+    fix = "write a space instead" if text[at] == "\t" else "delete it"
+    return (f"{where} holds the character {describe(text[at])} at position {at + 1}: control and invisible "
+            f"characters are not allowed in records; {fix}")
+
+
+def _field(pointer: Pointer) -> str:
+    text = ""
+    for step in pointer:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return f"`{text}`" if text else "the record"
+
+
 class CrossChecker:
     """Checks that need every record: unique ids, references, trees and duplicates."""
 
-    def __init__(self, kb: KnowledgeBase, paths: dict[tuple[str, str], Path]) -> None:
+    def __init__(self, kb: KnowledgeBase, paths: dict[tuple[str, str], Path],
+                 unreadable: set[str] | frozenset[str] = frozenset()) -> None:
         self.kb = kb
         self.paths = paths  # (kind, id) -> file
         self.aliases = _alias_index(kb)
         self.former = former_index(sorted(kb.papers.items()))
+        #: Names of files that could not be read: a reference to one is not reported as unknown, since
+        #: the file's own error says what to fix (one YAML typo must not bury it under false errors).
+        self.unreadable = unreadable
         self.scope: set[Path] | None = None  # set by run()
 
     def run(self, seen_ids: dict[str, list[tuple[str, Path]]], scope: set[Path] | None = None) -> Iterator[Finding]:
@@ -118,6 +164,7 @@ class CrossChecker:
         yield from self._cycles()
         yield from self._duplicates()
         yield from classification_findings(self.kb, self.paths, self.scope)
+        yield from check_contributions(self.kb, self.paths)
         from safetykb.core.result_checks import check_results  # it builds on Finding, defined here
 
         yield from check_results(self.kb, self.paths)
@@ -165,10 +212,18 @@ class CrossChecker:
                     continue
                 path = self.paths[(kind, record_id)]
                 for field, targets in fields.items():
-                    for pointer, target in ref_items(record, field):
+                    items = list(ref_items(record, field))
+                    found = 0
+                    for pointer, target in items:
                         message = self._resolve(target, targets, field.rpartition(".")[2], record_id)
-                        if message:
-                            yield Finding(path, pointer, message)
+                        if not message:
+                            continue
+                        found += 1
+                        if found > MAX_PER_FIELD:  # each message searches for a suggestion: bounded work
+                            yield Finding(path, pointer, f"and more: `{field}` lists {len(items):,} ids and only the "
+                                                         f"first {MAX_PER_FIELD} problems are listed; fix those first")
+                            break
+                        yield Finding(path, pointer, message)
 
     def _resolve(self, target: str, kinds: tuple[str, ...], field: str, owner: str) -> str | None:
         actual = self.kb.kind_of(target)
@@ -179,6 +234,8 @@ class CrossChecker:
             return None
         if actual is not None:
             return f"'{target}' is {_a(KIND_WORDS[actual])}, not {_a(want)} (`{field}` takes {want} ids)"
+        if target in self.unreadable:
+            return None
         renamed = self.former.get(target) if "paper" in kinds else None
         if renamed:
             return f"'{target}' is a former id of '{renamed}' (the paper was renamed): use '{renamed}'"
@@ -229,7 +286,7 @@ class CrossChecker:
             pointer: Pointer = tuple(dup.field.split("."))
             hint = (
                 " (if they are different papers, add `not_duplicate_of: [" + dup.earlier + "]`)"
-                if "near" in dup.reason
+                if "near" in dup.reason or "prefix" in dup.reason
                 else ""
             )
             yield Finding(
@@ -237,6 +294,53 @@ class CrossChecker:
                 pointer,
                 f"duplicate paper: {dup.reason} as '{dup.earlier}' ({first}); merge the two records{hint}",
             )
+
+
+def check_contributions(kb: KnowledgeBase, paths: dict[tuple[str, str], Path]) -> Iterator[Finding]:
+    """What a paper's `contribution` commits it to, and the two ends of `introduces` / `introduced_in`.
+
+    A paper that proposes attack types (`attacks`) contributes an attack, one that proposes defense types
+    a defense; a benchmark or dataset paper names what it releases (`introduces`), and a dataset or
+    benchmark and the paper that introduces it name each other.
+    """
+    words = {"attacks": ("attack", "a threat the paper only evaluates goes in `evaluates`"),
+             "defenses": ("defense", "a paper that only evaluates defenses lists none")}
+    for paper_id, paper in kb.papers.items():
+        path = paths[("paper", paper_id)]
+        contribution = paper.get("contribution") if isinstance(paper.get("contribution"), list) else []
+        for field, (word, otherwise) in words.items():
+            if paper.get(field) and word not in contribution:
+                yield Finding(path, ("contribution",),
+                              f"`{field}` lists the {word} types the paper proposes, so `contribution` includes "
+                              f"{word}: add it ({otherwise})")
+        released = [c for c in contribution if c in ("benchmark", "dataset")]
+        if released and not paper.get("introduces"):
+            yield Finding(path, ("contribution",),
+                          f"a {released[0]} paper names the {released[0]} it releases: add `introduces: [id]`, "
+                          f"the id of its record in taxonomy/{released[0]}s/ (create it, with `introduced_in: "
+                          f"{paper_id}`, if it is new)")
+        introduces = paper.get("introduces")
+        for i, target in enumerate(introduces if isinstance(introduces, list) else []):
+            kind = kb.kind_of(target) if isinstance(target, str) else None
+            if kind not in ("dataset", "benchmark"):
+                continue  # an unknown or wrong-kind reference is reported by _references
+            introduced_in = kb.of(kind)[target].get("introduced_in")
+            if introduced_in == paper_id:
+                continue
+            where = display_path(paths[(kind, target)])
+            fix = (f"add `introduced_in: {paper_id}` to {where}" if introduced_in is None else
+                   f"{where} says it was introduced in '{introduced_in}': correct one of the two")
+            yield Finding(path, ("introduces", i), f"'{target}' is introduced here but its record does not "
+                                                   f"point back: {fix}")
+    for kind in ("dataset", "benchmark"):
+        for record_id, record in kb.of(kind).items():
+            ref = record.get("introduced_in")
+            paper = kb.papers.get(ref) if isinstance(ref, str) else None
+            introduces = paper.get("introduces") if paper is not None else None
+            if paper is not None and record_id not in (introduces if isinstance(introduces, list) else []):
+                yield Finding(paths[(kind, record_id)], ("introduced_in",),
+                              f"paper '{record['introduced_in']}' does not list '{record_id}' in `introduces`: "
+                              f"add it there ({display_path(paths[('paper', record['introduced_in'])])})")
 
 
 def _a(noun: str) -> str:

@@ -65,7 +65,7 @@ def _validate(root: Path, paths: list[Path], use_cache: bool) -> Result:
     snap = snapshot.Snapshot.read(root)
     listing = snapshot.scan(root, snap)
     known = snap.known(listing) if snap is not None and paths else None
-    result = load_and_validate(root, paths or None, known=known, files=listing.files)
+    result = load_and_validate(root, paths or None, known=known)
     if not paths and not result.problems and (snap is None or snap.key != listing.key()):
         snapshot.write(root, result, listing)
     return result

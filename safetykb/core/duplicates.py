@@ -19,6 +19,9 @@ from typing import Any
 
 #: Two normalised titles at least this similar are the same paper.
 NEAR_RATIO = 0.95
+#: Titles longer than this (normalised) are compared for equality only: difflib's ratio is quadratic, and
+#: two 120 kB near-identical titles took minutes. The schema caps a title at 500 characters.
+NEAR_MAX_CHARS = 1000
 #: Near-identical titles are looked for among titles that share their first or their last _BLOCK characters.
 _BLOCK = 12
 
@@ -36,6 +39,27 @@ def normalise_title(title: str) -> str:
     text = unicodedata.normalize("NFKD", html.unescape(title))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return "".join(c for c in text.lower() if c.isalnum())
+
+
+#: A leading "Towards" and a short name before a colon ("FigStep: ...") are often dropped or added when
+#: a title is copied: the same title without them is the same paper. What remains must be this long
+#: (normalised characters and words) to count, so that generic subtitles ("A Survey") never match.
+_CORE_MIN_CHARS, _CORE_MIN_WORDS, _PREFIX_MAX_WORDS = 25, 3, 5
+_TOWARDS = re.compile(r"^\s*towards?\s+", re.IGNORECASE)
+
+
+def core_title(title: str) -> str | None:
+    """The normalised title without a leading 'Towards' and a short 'Name:' prefix, or None when the title
+    has neither (or too little would remain): 'FigStep: Jailbreaking ...' -> 'jailbreaking...'."""
+    text = title
+    head, colon, rest = text.partition(":")
+    if colon and 1 <= len(head.split()) <= _PREFIX_MAX_WORDS:
+        text = rest
+    text = _TOWARDS.sub("", text)
+    if text == title or len(text.split()) < _CORE_MIN_WORDS:
+        return None
+    core = normalise_title(text)
+    return core if len(core) >= _CORE_MIN_CHARS else None
 
 
 def arxiv_key(arxiv_id: str) -> str:
@@ -69,6 +93,8 @@ def near_identical(a: str, b: str) -> bool:
     """Whether two normalised titles differ by no more than a few characters."""
     if a == b:
         return True
+    if max(len(a), len(b)) > NEAR_MAX_CHARS:
+        return False
     if not a or not b or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - NEAR_RATIO) + 1:
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -160,6 +186,7 @@ class PaperIndex:
         self.by_arxiv: dict[str, str] = {}
         self.by_doi: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
+        self.by_core: dict[str, tuple[str, str]] = {}  # core title -> (paper id, its title)
         self._blocks: dict[str, _Block] = defaultdict(_Block)
         self._allowed: dict[str, set[str]] = defaultdict(set)
         self._ids: set[str] = set()
@@ -190,6 +217,9 @@ class PaperIndex:
         other = self.by_title.get(norm)
         if other and other != self_id and other not in allowed:
             return Duplicate(other, self_id or "", "the same title", "title")
+        prefixed = self._prefixed(title, norm, self_id, allowed)
+        if prefixed:
+            return prefixed
 
         def skipped(candidate_id: str) -> bool:
             return (candidate_id in (self_id, other) or candidate_id in allowed
@@ -211,6 +241,9 @@ class PaperIndex:
         if isinstance(title, str):
             norm, chars = self._normalise(title)
             self.by_title.setdefault(norm, paper_id)
+            core = core_title(title)
+            if core:
+                self.by_core.setdefault(core, (paper_id, title))
             self._id_added_twice |= paper_id in self._ids
             self._ids.add(paper_id)
             self._added += 1
@@ -221,6 +254,18 @@ class PaperIndex:
             if isinstance(other, str):
                 self._allowed[paper_id].add(other)
                 self._allowed[other].add(paper_id)
+
+    def _prefixed(self, title: str, norm: str, self_id: str | None, allowed: set[str]) -> Duplicate | None:
+        """A known paper whose title is this one with or without a 'Towards' or 'Name:' prefix."""
+        core = core_title(title)
+        other = self.by_title.get(core) if core else None
+        if other and other != self_id and other not in allowed:
+            return Duplicate(other, self_id or "", f"the same title but for the prefix '{_prefix(title)}'", "title")
+        known = self.by_core.get(norm)
+        if known and known[0] != self_id and known[0] not in allowed:
+            return Duplicate(known[0], self_id or "", f"the same title but for the prefix '{_prefix(known[1])}'",
+                             "title")
+        return None
 
     def _normalise(self, title: str) -> tuple[str, int]:
         if self._last[0] != title:
@@ -265,6 +310,15 @@ class PaperIndex:
     @staticmethod
     def _block_keys(norm: str) -> tuple[str, str]:
         return "^" + norm[:_BLOCK], "$" + norm[-_BLOCK:]
+
+
+def _prefix(title: str) -> str:
+    """What core_title drops from the front of a title, as written."""
+    head, colon, rest = title.partition(":")
+    text = rest if colon and 1 <= len(head.split()) <= _PREFIX_MAX_WORDS else title
+    towards = _TOWARDS.match(text)
+    kept = text[towards.end():] if towards else text
+    return title[: len(title) - len(kept)].strip()
 
 
 def find_duplicates(papers: Iterable[tuple[str, dict[str, Any]]], index: PaperIndex | None = None) -> list[Duplicate]:

@@ -8,7 +8,7 @@ for records the predicate does not accept.
 
 The predicate is sound: when it says yes, jsonschema finds no error. It covers
 the keywords our schemas use, with jsonschema's meaning (types, enum of
-strings, pattern via re.search, lengths, uniqueItems, items, properties,
+strings, pattern via re.search, lengths (min and max), uniqueItems, items, properties,
 additionalProperties, propertyNames, required, dependentRequired, minimum,
 maximum, local $ref, and `oneOf` between branches of different types). A
 schema with any other assertion gets no predicate, and every record of that
@@ -17,6 +17,7 @@ kind goes to jsonschema as before.
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
 from collections.abc import Callable
@@ -50,8 +51,9 @@ def compile_schema(schema: dict[str, Any]) -> Predicate | None:
         return None
 
 
-_KEYWORDS = {"$ref", "type", "enum", "pattern", "minLength", "minItems", "uniqueItems", "items", "properties",
-             "additionalProperties", "propertyNames", "required", "dependentRequired", "minimum", "maximum", "oneOf"}
+_KEYWORDS = {"$ref", "type", "enum", "pattern", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
+             "items", "properties", "additionalProperties", "propertyNames", "required", "dependentRequired",
+             "minimum", "maximum", "oneOf"}
 
 
 def _always(_value: Any) -> bool:
@@ -113,16 +115,17 @@ class _Compiler:
         return lambda v: any(check(v) for check in checks)
 
     def _array(self, node: dict[str, Any]) -> Predicate | None:
-        if not {"minItems", "uniqueItems", "items"} & set(node):
+        if not {"minItems", "maxItems", "uniqueItems", "items"} & set(node):
             return None
         least = node.get("minItems", 0)
+        most = node.get("maxItems", math.inf)
         unique = node.get("uniqueItems", False)
         item = self.compile(node["items"]) if "items" in node else None
 
         def array(value: Any) -> bool:
             if not isinstance(value, list):
                 return True
-            if len(value) < least:
+            if not least <= len(value) <= most:
                 return False
             # Only lists of strings are judged unique here; any other list is left to jsonschema's rules.
             if unique and not (all(isinstance(i, str) for i in value) and len(set(value)) == len(value)):
@@ -183,11 +186,12 @@ def _enum(choices: list[Any]) -> Predicate:
 
 
 def _string(node: dict[str, Any]) -> Predicate | None:
-    if "pattern" not in node and "minLength" not in node:
+    if not {"pattern", "minLength", "maxLength"} & set(node):
         return None
     search = re.compile(node["pattern"]).search if "pattern" in node else None  # jsonschema: re.search
-    least = node.get("minLength", 0)
-    return lambda v: not isinstance(v, str) or (len(v) >= least and (search is None or search(v) is not None))
+    least, most = node.get("minLength", 0), node.get("maxLength", math.inf)
+    # Lengths in code points, as jsonschema counts them; the length is checked before the pattern runs.
+    return lambda v: not isinstance(v, str) or (least <= len(v) <= most and (search is None or search(v) is not None))
 
 
 def _number(node: dict[str, Any]) -> Predicate | None:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from safetykb.core.chars import printable
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -27,8 +29,10 @@ class Problem:
     severity: str = ERROR
 
     def __str__(self) -> str:
+        """The report line; characters that would drive a terminal are dropped (a record quoted in a
+        message may hold one: the validator refuses it, and the report must not act on it)."""
         tag = "warning: " if self.severity == WARNING else ""
-        return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
+        return printable(f"{self.path}:{self.line}:{self.col}: {tag}{self.message}")
 
 
 def display_path(path: Path) -> str:

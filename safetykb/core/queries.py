@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from safetykb.core.records import KIND_WORDS, former_index
-from safetykb.core.suggest import closest
+from safetykb.core.suggest import american, closest
 
 Graph = nx.MultiDiGraph
 
@@ -111,8 +111,9 @@ def resolve(graph: Graph, term: str, kinds: Iterable[str]) -> str | None:
 
 
 def require(graph: Graph, term: str, *kinds: str) -> str:
-    """Like resolve, but raises UnknownTerm with a suggestion when nothing matches."""
-    found = resolve(graph, term, kinds)
+    """Like resolve (British spellings accepted: 'defence'), but raises UnknownTerm with a suggestion when
+    nothing matches."""
+    found = resolve(graph, term, kinds) or resolve(graph, american(term), kinds)
     if found:
         return found
     index = term_index(graph)

@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # jsonschema is imported when a record needs it: most runs me
 
 Pointer = tuple[str | int, ...]
 
+#: Unknown keys reported one by one in a mapping; past it, one line says how many there are.
+MAX_UNKNOWN_KEYS = 20
+
 
 @dataclass(frozen=True)
 class SchemaIssue:
@@ -81,10 +84,14 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
     validator_name = error.validator
     if validator_name == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
-            if key not in allowed:
-                hint = did_you_mean(str(key), allowed) or f"; allowed keys: {', '.join(allowed)}"
-                yield SchemaIssue((*pointer, f"<{key}>"), f"unknown key '{key}'{_in(where)}{hint}")
+        unknown = [key for key in error.instance if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS]:  # each searches for a suggestion: bounded work and output
+            hint = did_you_mean(str(key), allowed) or f"; allowed keys: {', '.join(allowed)}"
+            yield SchemaIssue((*pointer, f"<{key}>"), f"unknown key '{key}'{_in(where)}{hint}")
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            key = unknown[MAX_UNKNOWN_KEYS]
+            yield SchemaIssue((*pointer, f"<{key}>"), f"and more: {len(unknown):,} unknown keys{_in(where)}; only "
+                                                      f"the first {MAX_UNKNOWN_KEYS} are listed")
         return
     if validator_name == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -113,6 +120,13 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         want = expected_words.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
         as_list = expected == "array" and isinstance(value, str) and pointer
         hint = f" (write `{pointer[-1]}: [{value}]`)" if as_list else ""
+        if expected == "string" and pointer and isinstance(value, bool):
+            hint = (" (YAML reads an unquoted yes, no, on, off, true or false as true/false: put the value in "
+                    f"quotes, e.g. `{pointer[-1]}: \"...\"`)")
+        elif expected == "integer" and pointer and isinstance(value, str) and value.strip().isdigit():
+            hint = f" (write it without quotes: `{pointer[-1]}: {value.strip()}`)"
+        elif expected == "string" and pointer and isinstance(value, (int, float)):
+            hint = f" (YAML reads an unquoted number as a number: put it in quotes, `{pointer[-1]}: \"{value}\"`)"
         yield SchemaIssue(pointer, f"{where}: expected {want}, found {_type_word(value)}{hint}")
         return
     if validator_name == "minItems":
@@ -129,6 +143,12 @@ def _explain(kind: str, error: ValidationError) -> Iterator[SchemaIssue]:
         return
     if validator_name == "oneOf" and isinstance(error.schema, dict) and error.schema.get("title"):
         yield SchemaIssue(pointer, f"{where}: {_type_word(value)} is not {error.schema['title']}")
+    if validator_name == "maxLength":
+        yield SchemaIssue(pointer, f"{where}: {len(value):,} characters; at most {error.validator_value:,} are "
+                                   "allowed: shorten it")
+        return
+    if validator_name == "maxItems":
+        yield SchemaIssue(pointer, f"{where}: {len(value):,} entries; at most {error.validator_value:,} are allowed")
         return
     if validator_name in ("minimum", "maximum"):
         yield SchemaIssue(pointer, f"{where}: {value} is out of range ({error.message})")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_module
 import sys
 import time
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ from typing import Any
 
 from safetykb.core import sealed
 from safetykb.core.duplicates import paper_keys, remember_keys
-from safetykb.core.layout import FOLDERS, record_files
+from safetykb.core.layout import FOLDERS, scan_record_files
 
 KIND = "records"
 VERSION = 1
@@ -108,9 +109,12 @@ _RACY_NS = 2_000_000_000
 
 
 def _stat(path: str) -> Stat | None:
+    """The stat the scan compares, for a regular file; None for anything else (a pipe is never opened)."""
     try:
         st = os.stat(path)
     except OSError:
+        return None
+    if not stat_module.S_ISREG(st.st_mode):
         return None
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
@@ -154,15 +158,21 @@ def scan(root: Path, previous: Snapshot | None = None) -> Listing:
     the others are read and hashed (about a tenth of a second for 10,000 files)."""
     started = time.time_ns()
     root = root.resolve()
-    files = record_files(root)
+    files, outside = scan_record_files(root)
     listing = Listing(root, files, {}, {}, started=started)
     seen = previous.stats if previous is not None else {}
     trust_before = (previous.started if previous is not None else 0) - _RACY_NS
     for _kind, path in files:
         name = str(path)
+        if path in outside:  # a link out of the knowledge base: never read, never matches (the validator says)
+            listing.stats[path] = None
+            listing.digests[path] = "!outside"
+            continue
         stat = listing.stats[path] = _stat(name)
         old = seen.get(listing.rels[path])
-        if stat is not None and old is not None and old[0] == list(stat) and max(stat[1], stat[2]) < trust_before:
+        if stat is None:  # not a regular file: the validator reports it
+            listing.digests[path] = "!not a file"
+        elif old is not None and old[0] == list(stat) and max(stat[1], stat[2]) < trust_before:
             listing.digests[path] = old[1]
         else:
             listing.digests[path] = file_digest(name)
@@ -174,7 +184,11 @@ def scan(root: Path, previous: Snapshot | None = None) -> Listing:
             for name in sorted(names):
                 path = os.path.join(folder, name)
                 if not name.startswith(".") and path not in records:  # editors' swap files are hidden
-                    listing.others[path[base:].replace(os.sep, "/")] = file_digest(path)
+                    if os.path.islink(path):  # never followed: it may lead out of the knowledge base
+                        digest = "!link " + os.readlink(path)
+                    else:
+                        digest = file_digest(path) if _stat(path) is not None else "!not a file"
+                    listing.others[path[base:].replace(os.sep, "/")] = digest
     return listing
 
 
@@ -321,12 +335,32 @@ def _json_exact(value: Any) -> bool:
     return False
 
 
+def _ids_of(listing: Listing, rels: list[str]) -> set[str]:
+    """The ids of added record files, as their names give them (a wrong one is reported on the file)."""
+    return {rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for rel in rels}
+
+
+def _naming(snap: Snapshot, ids: set[str]) -> list[str]:
+    """Files of the snapshot whose records name one of ids in a field that takes paper ids (REFERENCES)."""
+    from safetykb.core.records import REFERENCES, ref_items
+
+    fields = {kind: [f for f, targets in table.items() if "paper" in targets] for kind, table in REFERENCES.items()}
+    out = []
+    for (rel, kind, _digest), record in zip(snap.files, snap.records, strict=True):
+        for name in fields.get(kind, ()):
+            if record.get(name.partition(".")[0]) is not None and any(
+                    target in ids for _pointer, target in ref_items(record, name)):
+                out.append(rel)
+                break
+    return out
+
+
 def current_result(root: Path, snap: Snapshot, listing: Listing) -> Any:
     """The validation `Result` of a knowledge base whose files are all as in the snapshot."""
     from safetykb.core.validation import Result
 
     kb = snap.knowledge_base(root)
-    result = Result(kb, files=listing.files)
+    result = Result(kb)
     for (kind, path), record in zip(listing.files, snap.records, strict=True):
         result.paths[(kind, record["id"])] = path
         result.digests[path] = listing.digests[path]
@@ -353,12 +387,17 @@ def revalidate(root: Path, snap: Snapshot, listing: Listing, changes: Changes | 
     if any(kind != "paper" for kind in changes.kinds.values()):
         return None
     paths = [listing.root / rel for rel in changed]
-    result = load_and_validate(listing.root, only=paths, known=snap.known(listing), files=listing.files)
+    old_ids = {snap.records[snap.by_rel[rel]].get("id") for rel in changes.modified}
+    # Records that name a changed paper can get a problem from it (a dataset's `introduced_in` that the
+    # paper no longer `introduces`...): they are checked with it, by every check, as in a full run.
+    paths += [listing.root / rel for rel in _naming(snap, old_ids | _ids_of(listing, changes.added))]
+    result = load_and_validate(listing.root, only=paths, known=snap.known(listing))
     if result.problems:
         return None
     by_path = {path: record_id for (kind, record_id), path in result.paths.items()}
     new_ids = set()
-    for rel, path in zip(changed, paths, strict=True):
+    for rel in changed:
+        path = listing.root / rel
         record_id = by_path.get(path)
         if record_id is None:
             return None  # its id is another file's: the full run says which

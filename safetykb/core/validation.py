@@ -23,11 +23,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from safetykb.core.checks import CrossChecker, Finding, check_fields, check_file_identity
-from safetykb.core.layout import record_files
+from safetykb.core.checks import CrossChecker, Finding, check_characters, check_fields, check_file_identity
+from safetykb.core.layout import leaves_root, scan_record_files, stray_files
 from safetykb.core.problems import ERROR, WARNING, Problem, display_path, format_report
 from safetykb.core.records import KnowledgeBase
 from safetykb.core.schema import check as schema_check
+from safetykb.core.sections import SECTIONS, check_sections
 from safetykb.core.snapshot import text_digest
 from safetykb.core.yamlsafe import LoadError, Positions, read_record
 
@@ -58,14 +59,12 @@ class InvalidKnowledgeBase(Exception):
 
 
 def load_and_validate(root: Path, only: list[Path] | None = None,
-                      known: Mapping[Path, tuple[Any, str]] | None = None,
-                      files: list[tuple[str, Path]] | None = None) -> Result:
+                      known: Mapping[Path, tuple[Any, str]] | None = None) -> Result:
     """Read and check every record under root; report problems only for files under `only` if given.
 
     `known` maps files to (record, digest of the text) known to be what they hold now (`core.snapshot`).
     With `only` too, and at most SCOPED_FILES files under it, a known file outside `only` is not read
-    again and only the checks that can report a problem in a file under `only` run. `files`: the record
-    files as `layout.record_files` lists them, when the caller has just listed them."""
+    again and only the checks that can report a problem in a file under `only` run."""
     root = root.resolve()
     kb = KnowledgeBase(root)
     texts: dict[Path, str] = {}
@@ -75,15 +74,17 @@ def load_and_validate(root: Path, only: list[Path] | None = None,
     digests: dict[Path, str] = {}
     seen_ids: dict[str, list[tuple[str, Path]]] = defaultdict(list)
 
-    files = record_files(root) if files is None else files
+    files, outside = scan_record_files(root)
+    unreadable: set[str] = set()
     wanted = [p.resolve() for p in only] if only else []
     scope = _files_under(files, wanted) if known is not None and wanted else None
     if scope is not None and len(scope) > SCOPED_FILES:
         scope = None
-    for (kind, path), (data, text, error, own_findings) in zip(files, _read_files(files, root, known, scope),
-                                                               strict=True):
+    checked = _read_files(files, root, outside, known, scope)
+    for (kind, path), (data, text, error, own_findings) in zip(files, checked, strict=True):
         if error is not None:
             problems.append(Problem(display_path(path), error.line, error.col, error.message))
+            unreadable.add(path.stem)  # its id, most likely: references to it are not reported as unknown
             continue
         if text is not None:
             texts[path] = text
@@ -99,8 +100,10 @@ def load_and_validate(root: Path, only: list[Path] | None = None,
             kb.add(kind, data)
             paths[(kind, record_id)] = path
 
-    findings.extend(CrossChecker(kb, paths).run(seen_ids, scope))
+    findings.extend(CrossChecker(kb, paths, unreadable).run(seen_ids, scope))
+    problems.extend(_check_section_map(root, kb, unreadable, texts, findings))
     problems.extend(_place(findings, texts))
+    problems.extend(Problem(display_path(path), 1, 1, message) for path, message in stray_files(root, files))
     if wanted:
         problems = [p for p in problems if _under(Path(p.path).resolve(), wanted)]
     found = sorted(set(problems))
@@ -112,40 +115,64 @@ def load_and_validate(root: Path, only: list[Path] | None = None,
 SCOPED_FILES = 64
 
 
-def _read_files(files: list[tuple[str, Path]], root: Path, known: Mapping[Path, tuple[Any, str]] | None,
-                scope: set[Path] | None) -> list[FileCheck]:
+def _read_files(files: list[tuple[str, Path]], root: Path, outside: set[Path],
+                known: Mapping[Path, tuple[Any, str]] | None, scope: set[Path] | None) -> list[FileCheck]:
     """_check_files, or with a scope: known files outside it as (record, None, None, []), the rest checked."""
     if scope is None or known is None:
-        return _check_files(files, root)
+        return _check_files(files, root, outside)
     out: list[FileCheck] = []
     for kind, path in files:
-        entry = known.get(path) if path not in scope else None
-        out.append((entry[0], None, None, []) if entry is not None else _check_file(kind, path, root))
+        entry = known.get(path) if path not in scope and path not in outside else None
+        out.append((entry[0], None, None, []) if entry is not None else _check_file(kind, path, root, outside))
     return out
 
 
+def _check_section_map(root: Path, kb: KnowledgeBase, unreadable: set[str], texts: dict[Path, str],
+                       findings: list[Finding]) -> list[Problem]:
+    """Read taxonomy/sections.yaml like a record and check it: its load error, or its findings added."""
+    path = root / SECTIONS
+    if not path.exists() and not path.is_symlink():
+        return []
+    if leaves_root(path, root):
+        return [Problem(display_path(path), 1, 1, _LEAVES_ROOT)]
+    data, text, error = read_record(path)
+    if error is not None:
+        return [Problem(display_path(path), error.line, error.col, error.message)]
+    texts[path] = text
+    findings.extend(check_sections(path, data, kb, unreadable))
+    findings.extend(check_characters(path, data, text))
+    return []
+
+
 FileCheck = tuple[Any, str | None, LoadError | None, list[Finding]]
+
+_LEAVES_ROOT = ("a symbolic link that leads outside the knowledge base: records are read only inside it, "
+                "so it was not opened; put the record file itself here")
 
 #: Below this many files one process checks them faster than it could start others.
 PARALLEL_FILES = 2000
 
 
-def _check_file(kind: str, path: Path, root: Path) -> FileCheck:
-    """Everything that one file can tell alone: (data, text, load error, findings of schema and fields)."""
+def _check_file(kind: str, path: Path, root: Path, outside: set[Path] | frozenset[Path] = frozenset()) -> FileCheck:
+    """Everything that one file can tell alone: (data, text, load error, findings of schema and fields);
+    a file in `outside` (it leads outside root) is not opened."""
+    if path in outside:
+        return None, "", LoadError(1, 1, _LEAVES_ROOT), []
     data, text, error = read_record(path)
     if error is not None:
         return data, text, error, []
     findings = [Finding(path, i.pointer, i.message) for i in schema_check(kind, data)]
     findings.extend(check_file_identity(kind, path, data, root))
     findings.extend(check_fields(path, data))
+    findings.extend(check_characters(path, data, text))
     return data, text, None, findings
 
 
-def _check_chunk(files: list[tuple[str, Path]], root: Path) -> list[FileCheck]:
-    return [_check_file(kind, path, root) for kind, path in files]
+def _check_chunk(files: list[tuple[str, Path]], root: Path, outside: set[Path]) -> list[FileCheck]:
+    return [_check_file(kind, path, root, outside) for kind, path in files]
 
 
-def _check_files(files: list[tuple[str, Path]], root: Path) -> list[FileCheck]:
+def _check_files(files: list[tuple[str, Path]], root: Path, outside: set[Path]) -> list[FileCheck]:
     """_check_file for every file, in order; shared with worker processes for a large knowledge base.
 
     Reading and checking one file needs no other, so the files are cut into consecutive shares, one
@@ -159,14 +186,14 @@ def _check_files(files: list[tuple[str, Path]], root: Path) -> list[FileCheck]:
         theirs = [files[i:i + share] for i in range(share, len(files), share)]
         try:
             with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("fork")) as pool:
-                pending = pool.map(_check_chunk, theirs, repeat(root))  # submitted at once
-                results = _check_chunk(files[:share], root)
+                pending = pool.map(_check_chunk, theirs, repeat(root), repeat(outside))  # submitted at once
+                results = _check_chunk(files[:share], root, outside)
                 for chunk in pending:
                     results.extend(chunk)
                 return results
         except (OSError, BrokenProcessPool):
             pass  # no processes to be had: do it all here
-    return _check_chunk(files, root)
+    return _check_chunk(files, root, outside)
 
 
 def _helpers(files: int) -> int:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from safetykb.core.fileio import write_atomic
+from safetykb.core.fileio import check_target, write_atomic
 from safetykb.core.graph import build_graph
 from safetykb.core.layout import repo_root
 from safetykb.core.validation import load_kb_or_report
@@ -20,6 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", help="output file, or - for standard output")
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     args = parser.parse_args(argv)
+    if args.out != "-":
+        try:
+            check_target(Path(args.out))
+        except OSError as exc:
+            hint = " (write - for standard output)" if args.out.startswith("/dev/") else ""
+            print(f"export.py: cannot write {args.out}: {exc.strerror or exc}{hint}", file=sys.stderr)
+            return 2
     kb = load_kb_or_report((args.root or repo_root()).resolve(), "export.py")
     if kb is None:
         return 1
@@ -28,9 +35,6 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(text)
         return 0
     out = Path(args.out)
-    if out.is_dir():
-        print(f"export.py: {out} is a folder: give a file name", file=sys.stderr)
-        return 2
     try:
         write_atomic(out, text)
     except OSError as exc:

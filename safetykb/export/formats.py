@@ -16,6 +16,7 @@ from safetykb.core.results import result_for_json, shown
 from safetykb.core.schema import field_names
 from safetykb.export.awesome import to_awesome
 from safetykb.export.bibtex import to_bibtex
+from safetykb.export.metadata import metadata
 
 #: Version of the JSON export's layout; bump when a field changes meaning.
 #: 1.1: adds `systems` (evaluated systems) and `results` (result sets, figures as JSON numbers).
@@ -36,9 +37,10 @@ def records_of(graph: Graph, kind: str) -> list[dict[str, Any]]:
 
 
 def to_json(graph: Graph) -> str:
-    """The whole knowledge base: schema_version, then papers, models, attacks, defenses, datasets,
-    benchmarks, systems and results, each a list of records with the DESIGN field names."""
-    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    """The whole knowledge base: schema_version, metadata (version, licences, sources), then papers, models,
+    attacks, defenses, datasets, benchmarks, systems and results, each a list of records with the DESIGN
+    field names."""
+    payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "metadata": metadata(graph)}
     for kind in KINDS:
         payload[PLURALS[kind]] = records_of(graph, kind)
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
@@ -82,8 +84,17 @@ CSV_COLUMNS = (
 )
 
 
+#: What makes a spreadsheet read a cell as a formula (`=HYPERLINK(...)` in a title would run on opening).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: a leading formula character gets an apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(graph: Graph) -> str:
-    """One row per paper; list fields joined with '; '."""
+    """One row per paper; list fields joined with '; '; no cell starts like a spreadsheet formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -92,7 +103,7 @@ def to_csv(graph: Graph) -> str:
         row = []
         for column in CSV_COLUMNS:
             value = links.get(column) if column in ("arxiv", "doi", "url", "code") else paper.get(column)
-            row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
+            row.append(_cell("; ".join(value) if isinstance(value, list) else ("" if value is None else value)))
         writer.writerow(row)
     return buffer.getvalue()
 

@@ -2,7 +2,7 @@
 
 Owns: parsing the lists (``lvlm_list``, ``large_model_list``), merging duplicate
 entries (``merge``; venues come from ``safetykb.metadata.venues``), classification by section
-and per-paper data (``classify_rules``; the data itself lives in ``classify/``),
+and per-paper data (``classification``; the data itself lives in ``classify/``),
 writing records (``writer``), the coverage report (``report``) and the pipeline
 that ties them together (``pipeline``). Where the upstream data is: ``sources`` (sources.yaml).
 

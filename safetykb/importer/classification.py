@@ -18,18 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from safetykb.core.schema import schema
+from safetykb.core.yamlsafe import read_yaml
 from safetykb.importer import LARGE_MODEL_LIST, LISTS
 from safetykb.importer.merge import Paper
 from safetykb.importer.model import Entry
 from safetykb.importer.text import title_key
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
 
 ROLES = {"attack", "defense", "mixed", "benchmark", "analysis"}
 CONTRIBUTIONS = set(schema("paper")["properties"]["contribution"]["items"]["enum"])
@@ -144,10 +138,9 @@ def load_sections(path: Path, rules: Rules) -> None:
         rules.warnings.append(f"{path}: not found; no section rules (every paper needs a classify/ entry)")
         return
     rules.sections_path = path
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        rules.errors.append(f"{path}: invalid YAML: {exc}")
+    data, error = read_yaml(path)  # the validator's reader: duplicate keys, depth and size refused
+    if error is not None:
+        rules.errors.append(f"{path}:{error.line}:{error.col}: {error.message}")
         return
     if not isinstance(data, dict):
         rules.errors.append(f"{path}: expected a mapping of list name -> {{survey, sections}}")
@@ -191,10 +184,9 @@ def load_per_paper(folder: Path, rules: Rules) -> None:
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        except yaml.YAMLError as exc:
-            rules.errors.append(f"{path}: invalid YAML: {exc}")
+        data, error = read_yaml(path)  # a title's classification written twice must not vanish silently
+        if error is not None:
+            rules.errors.append(f"{path}:{error.line}:{error.col}: {error.message}")
             continue
         if data is None:
             continue

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from safetykb.importer.pipeline import InputError, run_import
 from safetykb.importer.report import coverage, render_text
-from safetykb.importer.sources import SourcesMissing, fetch_all, find_data
+from safetykb.importer.sources import InvalidSources, SourcesMissing, fetch_all, find_data
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,6 +119,9 @@ def fetch_main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     try:
         written = fetch_all(REPO_ROOT)
+    except InvalidSources as exc:
+        print(f"fetch_sources.py: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"fetch_sources.py: {exc} (offline? set SAFETYKB_SOURCES to a folder holding the lists)",
               file=sys.stderr)

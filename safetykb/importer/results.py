@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,9 +226,10 @@ def problems_in(root: Path, texts: dict[Path, str]) -> tuple[list[Problem], list
     results = root / FOLDERS["result"]
     with tempfile.TemporaryDirectory(prefix="safetykb-results-") as tmp:
         overlay = Path(tmp)
+        # copies, not links: the validator never follows a link out of the knowledge base it checks
         for name in ("papers", "taxonomy"):
             if (root / name).is_dir():
-                os.symlink(root / name, overlay / name, target_is_directory=True)
+                shutil.copytree(root / name, overlay / name)
         (overlay / FOLDERS["result"]).mkdir()
         shown: dict[str, str] = {}
         trials = []
@@ -241,7 +242,7 @@ def problems_in(root: Path, texts: dict[Path, str]) -> tuple[list[Problem], list
             for existing in results.iterdir():
                 link = overlay / FOLDERS["result"] / existing.name
                 if existing.is_file() and not link.exists():
-                    os.symlink(existing, link)
+                    shutil.copyfile(existing, link)
         result = load_and_validate(overlay, only=trials)
 
         def back(problem: Problem) -> Problem:

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from safetykb.core.fileio import write_atomic
 from safetykb.core.layout import repo_root
+from safetykb.core.yamlsafe import read_yaml
 
 ENV_DIR = "SAFETYKB_SOURCES"
 ENV_URL = "SAFETYKB_SOURCES_URL"
@@ -37,6 +37,22 @@ CACHE = Path(".cache") / "sources"
 
 class SourcesMissing(Exception):
     """No folder holds the pinned lists; the message says how to provide them."""
+
+
+class InvalidSources(SourcesMissing):
+    """sources.yaml names something that is not a plain pin (a path leaving the cache, a branch instead
+    of a commit...): nothing is downloaded or read from it."""
+
+
+#: What each field of a source may hold: the names and paths become folders and files under the cache,
+#: the repository and commit a download URL, so nothing may climb out of either.
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: The most bytes one pinned file may have (the lists are a few hundred kB).
+MAX_DOWNLOAD = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,33 @@ _MAPPINGS = ("files", "origin_files")
 
 
 def load_sources(root: Path | None = None) -> dict[str, Source]:
-    """Every source of sources.yaml, by name."""
+    """Every source of sources.yaml, by name; InvalidSources if a field is not a plain pin."""
     path = (root or repo_root()) / "sources.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {name: Source(name=name, **{k: str(v) if k not in _MAPPINGS else {str(p): str(s) for p, s in v.items()}
-                                       for k, v in spec.items()})
-            for name, spec in data["sources"].items()}
+    data, error = read_yaml(path)
+    if error is not None:
+        raise InvalidSources(f"{path}:{error.line}:{error.col}: {error.message}")
+    specs = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(specs, dict) or not specs:
+        raise InvalidSources(f"{path}: expected `sources:` mapping each source name to its pin")
+    out = {}
+    for name, spec in specs.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("files"), dict):
+            raise InvalidSources(f"{path}: source {name!r} needs repository, commit and files")
+        source = Source(name=str(name), **{k: str(v) if k not in _MAPPINGS else {str(p): str(s) for p, s in v.items()}
+                                           for k, v in spec.items()})
+        _check_pin(path, source)
+        out[source.name] = source
+    return out
+
+
+def _check_pin(path: Path, source: Source) -> None:
+    checks = [(_NAME, source.name, "name"), (_REPOSITORY, source.repository, "repository"),
+              (_COMMIT, source.commit, "commit (40 hexadecimal digits)")]
+    for rel, digest in source.files.items():
+        checks += [(_FILE, rel, "file path (relative, no '..')"), (_SHA256, digest, "sha256")]
+    for pattern, value, what in checks:
+        if not pattern.match(value) or ".." in value.split("/"):
+            raise InvalidSources(f"{path}: source {source.name!r}: {value!r} is not a valid {what}")
 
 
 def downloaded(sources: dict[str, Source]) -> dict[str, Source]:
@@ -157,10 +194,12 @@ def fetch_all(root: Path | None = None, timeout: float = 30.0) -> list[str]:
             url = f"{base}/{source.repository}/{source.commit}/{rel}"
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - https or test URL
-                    body = response.read()
+                    body = response.read(MAX_DOWNLOAD + 1)
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", None) or exc
                 raise OSError(f"cannot download {url}: {reason}") from None
+            if len(body) > MAX_DOWNLOAD:
+                raise OSError(f"{url}: more than {MAX_DOWNLOAD // 1024 // 1024} MiB; not a seed list; nothing written")
             if hashlib.sha256(body).hexdigest() != digest:
                 raise OSError(f"{url}: sha256 differs from sources.yaml; nothing written")
             write_atomic(target, body)

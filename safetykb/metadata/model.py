@@ -2,7 +2,7 @@
 
 `Metadata` is the common shape the drafting step consumes (authors are
 `safetykb.metadata.people.Person`, family name apart for the id rule); `clean_text` turns titles with
-markup, entities and stray whitespace into plain text.
+markup, entities, stray whitespace and control or invisible characters into plain text.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from safetykb.core.chars import strip_forbidden
 from safetykb.metadata.people import Person, split_given_family
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(\s[^<>]*)?/?>")
@@ -48,7 +49,7 @@ def clean_text(text: str, markup: bool = False) -> str:
     and HTML entities decoded first."""
     if markup:
         text = html.unescape(_TAG.sub("", text))
-    return re.sub(r"\s+", " ", text).strip()
+    return strip_forbidden(re.sub(r"\s+", " ", text)).strip()  # no control or bidi character from a source
 
 
 def split_name(name: str) -> Person:

@@ -53,6 +53,7 @@ VENUES: dict[str, Venue] = {
     "CCS": _V(("ccs", "acm ccs", "acm sigsac ccs", "sigsac", "acm sigsac"),
               r"\bccs\b|computer and communications security"),
     "NDSS": _V(("ndss",), r"\bndss\b|network and distributed system security"),
+    "ACSAC": _V(("acsac",), r"\bacsac\b|annual computer security applications conference"),
     "SaTML": _V(("satml",), r"\bsatml\b|secure and trustworthy machine learning"),
     # journals
     "IEEE TPAMI": _V(("tpami", "ieee tpami", "ieee transactions on pattern analysis and machine intelligence"),
@@ -95,6 +96,7 @@ VENUES: dict[str, Venue] = {
     "ACM CSUR": _V(("acm computing surveys", "csur")),
     "JAIR": _V(("jair", "journal of artificial intelligence research")),
     "Information Sciences": _V(("information sciences",)),
+    "Patterns": _V(("patterns", "cell patterns")),
     "Security and Communication Networks": _V(("security and communication networks",)),
 }
 

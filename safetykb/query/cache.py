@@ -270,7 +270,7 @@ def _load(root: Path, listing: Listing | None, snap: Snapshot | None):
             root, snap, listing, changes)
     fresh: list[Path] | None = None
     if result is None:
-        result = load_and_validate(root, files=listing.files if listing is not None else None)
+        result = load_and_validate(root)
         if result.problems:
             return None, result.problems
     elif changes is not None and listing is not None:

@@ -21,6 +21,9 @@ from pathlib import Path
 from safetykb.core.layout import repo_root
 
 _PROG = "query.py"
+#: Longer questions are refused before they are read: reading is quadratic in unknown words (a 324 kB
+#: question took 92 s), and no real question is longer than a few lines.
+MAX_QUESTION = 500
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,11 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _unreadable(message: str, suggestions: list[str]) -> int:
+    from safetykb.core.chars import printable
     from safetykb.query.question import EXAMPLES
 
     lines = [f"{_PROG}: cannot read the question: {message}", *suggestions, "questions it can read:"]
     lines += [f'  {_PROG} "{e}"' for e in EXAMPLES]
-    print("\n".join(lines), file=sys.stderr)
+    print(printable("\n".join(lines)), file=sys.stderr)  # the message may quote what was typed
     return 2
 
 
@@ -176,6 +180,12 @@ def run(argv: list[str] | None = None) -> int:
     flags = _flags_text(args)
     if not question and not flags:
         return _unreadable("no question given", [])
+    too_long = [text for text in (question, *(v for v in vars(args).values() if isinstance(v, str)),
+                                  *(v for vs in (args.attack, args.defense, args.model) for v in vs))
+                if len(text) > MAX_QUESTION]
+    if too_long:
+        return _unreadable(f"{len(too_long[0]):,} characters is too long: ask in at most {MAX_QUESTION} "
+                           "(flags such as --attack, --model and --since narrow a question down)", [])
     root = (args.root or repo_root()).resolve()
     if not (root / "papers").is_dir() and not (root / "taxonomy").is_dir():
         print(f"{_PROG}: {root} holds no papers/ or taxonomy/ folder: is --root right?", file=sys.stderr)
@@ -202,11 +212,13 @@ def run(argv: list[str] | None = None) -> int:
         reply = answer(graph, query, question or flags)
     except Unreadable as exc:
         return _unreadable(exc.message, exc.suggestions)
+    from safetykb.core.chars import printable
+
     out, err = render(graph, reply, args.format, _width())
-    if err:
-        sys.stderr.write(err)
+    if err:  # what was typed is echoed ("understood as ..."): nothing in it may drive the terminal
+        sys.stderr.write(printable(err))
         sys.stderr.flush()
-    sys.stdout.write(out)
+    sys.stdout.write(printable(out))
     sys.stdout.flush()
     return 0
 
@@ -230,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the promise is a message, not a traceback
         if os.environ.get("SAFETYKB_DEBUG"):
             raise
+        from safetykb.core.chars import printable
+
         print(
-            f"{_PROG}: internal error: {type(exc).__name__}: {exc} (SAFETYKB_DEBUG=1 shows the traceback)",
+            printable(f"{_PROG}: internal error: {type(exc).__name__}: {exc} (SAFETYKB_DEBUG=1 shows the traceback)"),
             file=sys.stderr,
         )
         return 3

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safetykb.core.queries import Graph, former_ids, normalise_term
+from safetykb.core.suggest import closest
 from safetykb.query.results_question import read as read_results_question
 
 #: The shapes of question the tool answers (also the values of --kind).
@@ -659,9 +660,9 @@ def _close_words(reading: _Reading, vocab: Vocabulary) -> dict[int, str]:
             or token.isdigit()
         ):
             continue
-        found = difflib.get_close_matches(token, choices, n=1, cutoff=0.8)
-        if found and found[0] != singular(token):
-            close[i] = found[0]
+        found = closest(token, choices, cutoff=0.8)  # a swap of two letters is one typo (lvml -> lvlm)
+        if found and found != singular(token):
+            close[i] = found
     return close
 
 
@@ -679,8 +680,8 @@ def suggest_term(text: str, graph: Graph, kinds: tuple[str, ...]) -> str | None:
     vocab = vocabulary(graph)
     key = _key(words(text))
     pool = {k: node for k, entries in vocab.terms.items() for kind, node in entries if kind in kinds}
-    found = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.7)
-    return pool[found[0]] if found else None
+    found = closest(key, pool, cutoff=0.7)
+    return pool[found] if found else None
 
 
 def find_term(text: str, graph: Graph, kinds: tuple[str, ...]) -> str | None:

@@ -194,8 +194,9 @@ def plan_record(record: dict[str, Any], lookup: Lookup, *, taken: Container[str]
 
     _authors(accepted, record, propose)
     _dates(accepted, record, new, propose)
-    _venue(accepted, record, new, propose, "arxiv" in chosen or bool(links.get("arxiv")))
-    if (new.get("year") != record.get("year") and new.get("venue") == record.get("venue") not in (None, "arXiv")
+    edition_stated = _venue(accepted, record, new, propose, "arxiv" in chosen or bool(links.get("arxiv")))
+    if (not edition_stated and new.get("year") != record.get("year")
+            and new.get("venue") == record.get("venue") not in (None, "arXiv")
             and new.get("venue_year") is None):  # "NeurIPS 2024" stays the 2024 edition when the preprint is 2023
         propose.set("venue_year", record.get("year"), "the venue's edition: the record's year before")
     if new.get("venue_year") is not None and new.get("venue_year") == new.get("year"):
@@ -337,13 +338,15 @@ def _dates(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], 
 
 
 def _venue(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], propose: _Proposer,
-           on_arxiv: bool) -> None:
+           on_arxiv: bool) -> bool:
+    """Venue, note and edition from the first answer stating a venue of the table; True when that answer
+    also states the edition (then it is the edition, whatever year the record had before)."""
     stated = next((a for a in accepted if a.meta is not None and a.meta.venue in VENUES
                    and a.meta.venue != "arXiv"), None)
     if stated is None:
         if not record.get("venue") and on_arxiv:
             propose.set("venue", "arXiv", "arXiv id")
-        return
+        return False
     meta = stated.meta
     assert meta is not None
     source = _source(stated)
@@ -352,7 +355,8 @@ def _venue(accepted: list[Answer], record: dict[str, Any], new: dict[str, Any], 
         note = meta.venue_note or (record.get("venue_note") if same else None)
         propose.set("venue_note", note, source)
     if meta.venue_year is None:  # the source names the venue, not its edition: the record's stays
-        return
+        return False
     edition = meta.venue_year if meta.venue_year != new.get("year") else None
     if new.get("venue") == meta.venue:
         propose.set("venue_year", edition, source)
+    return True

@@ -39,7 +39,7 @@ from safetykb.site.text import esc
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 ASSET_PREFIX = "assets/safetykb/"
 #: Hand-written pages kept in docs_dir (site_src/) that the nav lists.
-STATIC_PAGES = ("contribute.md",)
+STATIC_PAGES = ("contribute.md", "license.md")
 
 
 @dataclass

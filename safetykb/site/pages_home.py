@@ -13,9 +13,9 @@ from safetykb.site.text import esc, rel, safe_url
 NEWEST = 12
 EXPLORER_DATA = "assets/safetykb/papers.json"
 DOWNLOADS = (("downloads/kb.json", "JSON", ":material-code-json:",
-              "The whole knowledge base: `schema_version`, then papers, models, attacks, defenses, datasets, "
-              "benchmarks, evaluated systems and result sets, each a list of records with the field names of the "
-              "schemas."),
+              "The whole knowledge base: `schema_version`, `metadata` (version, licences, sources), then papers, "
+              "models, attacks, defenses, datasets, benchmarks, evaluated systems and result sets, each a list of "
+              "records with the field names of the schemas."),
              ("downloads/papers.bib", "BibTeX", ":material-format-quote-close:",
               "Every paper as a BibTeX entry; keys are the record ids (`gong2023figstep`)."),
              ("downloads/graph.graphml", "GraphML", ":material-graph-outline:",
