@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from safetykb.core import snapshot
@@ -62,10 +63,16 @@ def _validate(root: Path, paths: list[Path], use_cache: bool) -> Result:
     that finds no error leaves the snapshot for the next run."""
     if not use_cache:
         return load_and_validate(root, paths or None)
+    if not paths:  # everything is read anyway: the snapshot is made from what was read
+        started = time.time_ns()
+        result = load_and_validate(root)
+        if not result.problems:
+            listing = snapshot.listing_of(root, result, started)
+            snap = snapshot.Snapshot.read(root)
+            if snap is None or snap.key != listing.key():
+                snapshot.write(root, result, listing)
+        return result
     snap = snapshot.Snapshot.read(root)
     listing = snapshot.scan(root, snap)
-    known = snap.known(listing) if snap is not None and paths else None
-    result = load_and_validate(root, paths or None, known=known)
-    if not paths and not result.problems and (snap is None or snap.key != listing.key()):
-        snapshot.write(root, result, listing)
-    return result
+    return load_and_validate(root, paths, known=snap.known(listing) if snap is not None else None,
+                             scanned=(listing.files, listing.outside))

@@ -130,6 +130,7 @@ class Listing:
     others: dict[str, str]
     stats: dict[Path, Stat | None] = field(default_factory=dict)
     started: int = 0  # time.time_ns() when the scan began
+    outside: set[Path] = field(default_factory=set)  # record files that lead out of root (never read)
     rels: dict[Path, str] = field(default_factory=dict)  # record file -> its path relative to root
     _key: str | None = None
 
@@ -152,14 +153,18 @@ class Listing:
         return self._key
 
 
-def scan(root: Path, previous: Snapshot | None = None) -> Listing:
+def scan(root: Path, previous: Snapshot | None = None, files: list[tuple[str, Path]] | None = None,
+         digests: dict[Path, str] | None = None) -> Listing:
     """Every file the snapshot covers, with the digest of its text. A record file whose stat (size, times,
     inode) is what `previous` saw, and whose times are well before that scan, keeps the digest it had;
-    the others are read and hashed (about a tenth of a second for 10,000 files)."""
+    the others are read and hashed (about a tenth of a second for 10,000 files). `files` and `digests`:
+    a validation's own listing and digests (`listing_of`)."""
     started = time.time_ns()
     root = root.resolve()
-    files, outside = scan_record_files(root)
-    listing = Listing(root, files, {}, {}, started=started)
+    outside: set[Path] = set()
+    if files is None:
+        files, outside = scan_record_files(root)
+    listing = Listing(root, files, {}, {}, started=started, outside=outside)
     seen = previous.stats if previous is not None else {}
     trust_before = (previous.started if previous is not None else 0) - _RACY_NS
     for _kind, path in files:
@@ -170,7 +175,9 @@ def scan(root: Path, previous: Snapshot | None = None) -> Listing:
             continue
         stat = listing.stats[path] = _stat(name)
         old = seen.get(listing.rels[path])
-        if stat is None:  # not a regular file: the validator reports it
+        if digests is not None:
+            listing.digests[path] = digests.get(path, "!not read")
+        elif stat is None:  # not a regular file: the validator reports it
             listing.digests[path] = "!not a file"
         elif old is not None and old[0] == list(stat) and max(stat[1], stat[2]) < trust_before:
             listing.digests[path] = old[1]
@@ -189,6 +196,15 @@ def scan(root: Path, previous: Snapshot | None = None) -> Listing:
                     else:
                         digest = file_digest(path) if _stat(path) is not None else "!not a file"
                     listing.others[path[base:].replace(os.sep, "/")] = digest
+    return listing
+
+
+def listing_of(root: Path, result: Any, started: int) -> Listing:
+    """The listing of a full validation that began at `started` (time.time_ns()): its files and the digests
+    of the texts it read, the files' stats now (a file changed since carries a time after `started`, so the
+    next scan hashes it again) and the other files hashed, without reading any record file twice."""
+    listing = scan(root, None, result.files, result.digests)
+    listing.started = started
     return listing
 
 
@@ -391,7 +407,8 @@ def revalidate(root: Path, snap: Snapshot, listing: Listing, changes: Changes | 
     # Records that name a changed paper can get a problem from it (a dataset's `introduced_in` that the
     # paper no longer `introduces`...): they are checked with it, by every check, as in a full run.
     paths += [listing.root / rel for rel in _naming(snap, old_ids | _ids_of(listing, changes.added))]
-    result = load_and_validate(listing.root, only=paths, known=snap.known(listing))
+    result = load_and_validate(listing.root, only=paths, known=snap.known(listing),
+                               scanned=(listing.files, listing.outside))
     if result.problems:
         return None
     by_path = {path: record_id for (kind, record_id), path in result.paths.items()}

@@ -59,12 +59,14 @@ class InvalidKnowledgeBase(Exception):
 
 
 def load_and_validate(root: Path, only: list[Path] | None = None,
-                      known: Mapping[Path, tuple[Any, str]] | None = None) -> Result:
+                      known: Mapping[Path, tuple[Any, str]] | None = None,
+                      scanned: tuple[list[tuple[str, Path]], set[Path]] | None = None) -> Result:
     """Read and check every record under root; report problems only for files under `only` if given.
 
     `known` maps files to (record, digest of the text) known to be what they hold now (`core.snapshot`).
     With `only` too, and at most SCOPED_FILES files under it, a known file outside `only` is not read
-    again and only the checks that can report a problem in a file under `only` run."""
+    again and only the checks that can report a problem in a file under `only` run. `scanned`: what
+    `layout.scan_record_files` gave the caller just now."""
     root = root.resolve()
     kb = KnowledgeBase(root)
     texts: dict[Path, str] = {}
@@ -74,7 +76,7 @@ def load_and_validate(root: Path, only: list[Path] | None = None,
     digests: dict[Path, str] = {}
     seen_ids: dict[str, list[tuple[str, Path]]] = defaultdict(list)
 
-    files, outside = scan_record_files(root)
+    files, outside = scan_record_files(root) if scanned is None else scanned
     unreadable: set[str] = set()
     wanted = [p.resolve() for p in only] if only else []
     scope = _files_under(files, wanted) if known is not None and wanted else None

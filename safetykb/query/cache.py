@@ -270,7 +270,7 @@ def _load(root: Path, listing: Listing | None, snap: Snapshot | None):
             root, snap, listing, changes)
     fresh: list[Path] | None = None
     if result is None:
-        result = load_and_validate(root)
+        result = load_and_validate(root, scanned=(listing.files, listing.outside) if listing is not None else None)
         if result.problems:
             return None, result.problems
     elif changes is not None and listing is not None:

@@ -3,7 +3,8 @@
 `generate(graph)` (in `build.py`) is a pure function from the graph to every
 generated page and file (`redirects.py`: the old address of every renamed paper
 leads to its page; leaderboards, system pages and the Results section come from
-`pages_results.py`); `mkdocs_hooks.py` hands them to mkdocs, and
+`pages_results.py`); `mkdocs_hooks.py` hands them to mkdocs (with the shortcuts of
+`fastbuild.py`, which change its cost, never its output), and
 `scripts/build_pages.py` writes them into a folder (for Zensical or any other
 static site tool).
 """
