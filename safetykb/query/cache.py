@@ -26,6 +26,7 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import os
 import typing
 from collections import defaultdict
 from pathlib import Path
@@ -80,10 +81,11 @@ _REMADE = ("_question_vocab", "_results_vocab", "_result_sets")
 
 def _make_indices(graph: Any) -> None:
     """The indices made for a graph before it is cached (each stores itself on the graph)."""
-    from safetykb.core.queries import _index, matrix, term_index
+    from safetykb.core.queries import _index, former_ids, matrix, term_index
     from safetykb.query.question import vocabulary
     from safetykb.query.results_question import results_vocabulary
 
+    former_ids(graph)
     term_index(graph)
     _index(graph)
     matrix(graph)
@@ -123,16 +125,17 @@ def encode(value: Any, kind: Any) -> Any:
 
 
 def decode(data: Any, kind: Any) -> Any:
-    """The value `encode` made data from."""
+    """The value `encode` made data from. (Containers of strings are taken as they are: the cache file is
+    sealed, so its data is what `encode` wrote; a malformed structure still raises TypeError or KeyError.)"""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind in (str, int, bool):
         if type(data) is not kind:
             raise TypeError(f"{data!r} is not {kind.__name__}")
         return data
     if origin is list:
-        return _strings(data) if args[0] is str else [decode(v, args[0]) for v in data]
+        return _listed(data) if args[0] is str else [decode(v, args[0]) for v in data]
     if origin is set:
-        return set(_strings(data)) if args[0] is str else {decode(v, args[0]) for v in data}
+        return set(_listed(data)) if args[0] is str else {decode(v, args[0]) for v in data}
     if origin is tuple:
         if len(data) != len(args):
             raise TypeError(f"{data!r} does not have {len(args)} items")
@@ -141,11 +144,7 @@ def decode(data: Any, kind: Any) -> Any:
         if args[0] is str:
             if not isinstance(data, dict):
                 raise TypeError("not a mapping")
-            if args[1] is str:
-                return _strings(data)
-            if args[1] == list[str]:
-                if not all(_all_strings(v) for v in data.values()):
-                    raise TypeError("not strings")
+            if args[1] is str or args[1] == list[str]:
                 return data
             return {k: decode(v, args[1]) for k, v in data.items()}
         return {decode(k, args[0]): decode(v, args[1]) for k, v in data}
@@ -153,6 +152,12 @@ def decode(data: Any, kind: Any) -> Any:
         hints = typing.get_type_hints(kind)
         return kind(**{f.name: decode(data[f.name], hints[f.name]) for f in dataclasses.fields(kind)})
     raise TypeError(f"cannot read a {kind!r}")
+
+
+def _listed(data: Any) -> list[Any]:
+    if not isinstance(data, list):
+        raise TypeError("not a list")
+    return data
 
 
 def _string(value: Any) -> str:
@@ -202,6 +207,26 @@ def graph_of(kb: Any, data: dict[str, Any]) -> Any:  # -> nx.MultiDiGraph | None
         return graph
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
+
+
+#: The paper fields the question reader's vocabulary is made of (besides the papers' ids).
+_VOCABULARY_FIELDS = ("method", "venue", "authors", "former_ids")
+
+
+def _same_words(snap: Snapshot, result: Any, fresh: list[Path]) -> bool:
+    """Whether the changed papers all existed and kept the fields the vocabulary reads (`question.vocabulary`
+    reads ids, methods, venues, authors and former ids of papers): it is then the same vocabulary."""
+    by_path = {path: record_id for (kind, record_id), path in result.paths.items() if kind == "paper"}
+    base = len(str(result.kb.root)) + 1
+    for path in fresh:
+        at = snap.by_rel.get(str(path)[base:].replace(os.sep, "/"))
+        new = result.kb.papers.get(by_path.get(path, ""))
+        if at is None or new is None:
+            return False
+        old = snap.records[at]
+        if old.get("id") != new.get("id") or any(old.get(f) != new.get(f) for f in _VOCABULARY_FIELDS):
+            return False
+    return True
 
 
 def _graph_from_kb(kb: Any, edges: list[Any]) -> Any:
@@ -287,7 +312,8 @@ def _load(root: Path, listing: Listing | None, snap: Snapshot | None):
         if graph is not None:
             refresh_paper_indices(graph, changed)
             for name in _REMADE:
-                graph.graph.pop(name, None)
+                if name != "_question_vocab" or not _same_words(snap, result, fresh):  # type: ignore[arg-type]
+                    graph.graph.pop(name, None)
     if graph is None:
         edges = graph_edges(result.kb)
         graph = _graph_from_kb(result.kb, edges)
