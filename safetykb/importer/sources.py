@@ -43,6 +43,7 @@ class Source:
     companion_of: str
     date: str
     files: dict[str, str]  # path -> sha256
+    citation: str = ""  # the BibTeX the list asks readers to cite (the site's About page shows it)
 
     @property
     def url(self) -> str:
