@@ -3,7 +3,8 @@
 Zensical and other tools that read mkdocs.yml but not its hooks can build the
 same site from OUT: the command writes every generated page and file, the
 hand-written pages of docs_dir, and optionally a config (`--config`) that points
-docs_dir at OUT and spells the nav out.
+docs_dir at OUT and spells the nav out. Such a build has no search index until
+`scripts/index_site.py SITE_DIR` writes it (the hook does it for mkdocs).
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ from safetykb.core.graph import build_graph
 from safetykb.core.layout import repo_root
 from safetykb.core.validation import load_kb_or_report
 from safetykb.site.build import generate
+from safetykb.site.context import context_from_config
 
 MARKER = ".safetykb-pages"
 REPO = Path(__file__).resolve().parents[2]
 
 
 def write_config(source: Path, out_dir: Path, target: Path, nav: list) -> None:
-    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, and the generated nav."""
+    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, the theme overrides by absolute path, and
+    the generated nav."""
     text = source.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(hooks|watch):\n(?:[ \t]+- .*\n)+", "", text)
     text = re.sub(r"(?m)^docs_dir:.*$", f"docs_dir: {out_dir.resolve().as_posix()}", text)
+    # The theme overrides are named relative to mkdocs.yml; the written config may live elsewhere.
+    text = re.sub(r"(?m)^(\s+custom_dir:)\s*(\S+)\s*$",
+                  lambda m: f"{m.group(1)} {(source.parent / m.group(2)).resolve().as_posix()}", text)
     text += "\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
     target.write_text(text, encoding="utf-8")
 
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     kb = load_kb_or_report((args.root or repo_root()).resolve(), "build_pages.py")
     if kb is None:
         return 1
-    site = generate(build_graph(kb))
+    site = generate(build_graph(kb), context=context_from_config(REPO / "mkdocs.yml", (args.root or repo_root())))
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(docs, out)

@@ -3,7 +3,9 @@
 Validation runs in `on_config`, before mkdocs cleans or writes anything: invalid
 records abort the build with the validator's messages and leave the previous
 site/ untouched. Generated pages are in-memory `File.generated` objects; nothing
-is written into docs_dir, so `mkdocs serve` does not loop.
+is written into docs_dir, so `mkdocs serve` does not loop. A record's page gets its
+YAML file as its "edit this page" target; after the build, Pagefind indexes the
+site (`safetykb.site.search_index`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from safetykb.core.layout import repo_root  # noqa: E402
 from safetykb.core.problems import format_report  # noqa: E402
 from safetykb.core.validation import InvalidKnowledgeBase  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
+from safetykb.site.context import site_context  # noqa: E402
+from safetykb.site.search_index import SearchIndexError, index_site  # noqa: E402
 
 _site: Site | None = None
 
@@ -33,8 +37,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for folder in (root / "papers", root / "taxonomy"):  # `mkdocs serve` rebuilds when a record changes
         if folder.is_dir() and str(folder) not in config.watch:
             config.watch.append(str(folder))
+    context = site_context(root, config.use_directory_urls, config.site_url, config.repo_url, config.edit_uri)
     try:
-        _site = load_site(root, directory_urls=config.use_directory_urls)
+        _site = load_site(root, context=context)
     except InvalidKnowledgeBase as error:
         raise PluginError("the records have problems; nothing was built, site/ is unchanged:\n"
                           + format_report(error.problems)) from None
@@ -44,9 +49,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
+    # edit_uri (mkdocs.yml) points at the repository root, so a hand-written page edits docs_dir/<page>.
+    docs = Path(config.docs_dir).name
+    for file in files:
+        if file.generated_by is None:
+            file.edit_uri = f"{docs}/{file.src_uri}"
     for path, content in _site.pages.items():
         hidden = InclusionLevel.NOT_IN_NAV if path in _site.hidden else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, path, content=content, inclusion=hidden))
+        page = File.generated(config, path, content=content, inclusion=hidden)
+        if path in _site.records:
+            page.edit_uri = _site.records[path]  # "edit this page" opens the record's YAML file
+        files.append(page)
     for path, data in _site.files.items():
         files.append(File.generated(config, path, content=data))
     return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        index_site(Path(config.site_dir))
+    except SearchIndexError as error:
+        raise PluginError(f"search index: {error}") from None
