@@ -339,3 +339,32 @@ def test_build_pages_writes_the_same_pages(tmp_path: Path) -> None:
     assert (out / "contribute.md").is_file() and (out / "downloads" / "kb.json").is_file()
     assert main([str(REPO / "site_src")]) == 2
     shutil.rmtree(out)
+
+
+def test_index_site_indexes_a_site_built_without_the_hook(tmp_path: Path) -> None:
+    """The Zensical route: build_pages.py writes the pages and a config without hooks, a build of that has no
+    search index, and scripts/index_site.py adds it (the same Pagefind call the hook makes)."""
+    import os
+    import subprocess
+    import sys
+
+    from safetykb.site.cli import main
+
+    root = make_kb(tmp_path / "kb")
+    config = tmp_path / "mkdocs.yml"
+    assert main([str(tmp_path / "pages"), "--root", str(root), "--config", str(config)]) == 0
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (site / "index.html").is_file() and not (site / "pagefind").exists()
+    script = [sys.executable, str(REPO / "scripts" / "index_site.py")]
+    done = subprocess.run([*script, str(site)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (site / "pagefind" / "pagefind.js").is_file() and list((site / "pagefind" / "index").iterdir())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = subprocess.run([*script, str(empty)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no index.html" in done.stderr

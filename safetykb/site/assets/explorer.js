@@ -81,7 +81,10 @@
     panel.appendChild(clear);
     wrap.appendChild(panel);
     wrap.addEventListener("toggle", function () {
-      if (wrap.open) root.querySelectorAll("details.kb-multi[open]").forEach(function (d) { if (d !== wrap) d.open = false; });
+      if (!wrap.open) return;
+      root.querySelectorAll("details.kb-multi[open]").forEach(function (d) { if (d !== wrap) d.open = false; });
+      wrap.classList.remove("kb-multi--flip");  /* a panel that would leave the screen opens to the left */
+      if (panel.getBoundingClientRect().right > document.documentElement.clientWidth) wrap.classList.add("kb-multi--flip");
     });
     controls[name] = {
       sync: function () {
