@@ -368,3 +368,39 @@ def test_index_site_indexes_a_site_built_without_the_hook(tmp_path: Path) -> Non
     done = subprocess.run([*script, str(empty)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "no index.html" in done.stderr
+
+
+def test_serve_gets_a_search_index_too(tmp_path: Path) -> None:
+    """`make serve` (mkdocs serve) indexes after each build, in the background: the index appears shortly
+    after the site is served."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = make_kb(tmp_path / "kb")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SAFETYKB_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SAFETYKB_REPO_URL", None)  # as `make serve` on a fresh clone: no repository known, still strict
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-f",
+                               str(REPO / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        found = {}
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len(found) < 2:
+            for path in ("", "pagefind/pagefind-entry.json"):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                        found[path] = response.status
+                except OSError:
+                    pass
+            time.sleep(1)
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    assert found == {"": 200, "pagefind/pagefind-entry.json": 200}, (found, err[-2000:])

@@ -5,12 +5,16 @@ records abort the build with the validator's messages and leave the previous
 site/ untouched. Generated pages are in-memory `File.generated` objects; nothing
 is written into docs_dir, so `mkdocs serve` does not loop. A record's page gets its
 YAML file as its "edit this page" target; after the build, Pagefind indexes the
-site (`safetykb.site.search_index`).
+site (`safetykb.site.search_index`): within the build for `mkdocs build` (a failure
+fails the build), in the background for `mkdocs serve`, so an edited record shows
+as soon as its page is rebuilt and search catches up a few seconds later.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +33,14 @@ from safetykb.site.context import site_context  # noqa: E402
 from safetykb.site.search_index import SearchIndexError, index_site  # noqa: E402
 
 _site: Site | None = None
+_serving = False
+_indexing = threading.Lock()
+_log = logging.getLogger("mkdocs.hooks.safetykb")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -37,6 +49,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for folder in (root / "papers", root / "taxonomy"):  # `mkdocs serve` rebuilds when a record changes
         if folder.is_dir() and str(folder) not in config.watch:
             config.watch.append(str(folder))
+    if not config.repo_url:  # no repository (a local build without SAFETYKB_REPO_URL): no edit links
+        config.edit_uri = None
     context = site_context(root, config.use_directory_urls, config.site_url, config.repo_url, config.edit_uri)
     try:
         _site = load_site(root, context=context)
@@ -66,7 +80,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
+    if _serving:
+        threading.Thread(target=_index_in_background, args=(site_dir,), daemon=True).start()
+        return
     try:
-        index_site(Path(config.site_dir))
+        index_site(site_dir)
     except SearchIndexError as error:
         raise PluginError(f"search index: {error}") from None
+
+
+def _index_in_background(site_dir: Path) -> None:
+    with _indexing:  # one Pagefind run at a time; a later rebuild indexes again after this one
+        try:
+            index_site(site_dir)
+            _log.info("search index updated")
+        except SearchIndexError as error:
+            _log.warning(f"search index: {error}")
