@@ -8,7 +8,7 @@ from safetykb.core.queries import Matrix
 from safetykb.site.entries import Entries
 from safetykb.site.index import SiteIndex
 from safetykb.site.tables import scroll_table
-from safetykb.site.text import esc, front, front_title, page_url, rel
+from safetykb.site.text import esc, front, page_url, rel
 
 MATRIX_PAGE = "matrix/index.md"
 
@@ -89,7 +89,9 @@ def cell_page(index: SiteIndex, entries: Entries, grid: Matrix, model: str, atta
     src = cell_page_path(model, attack)
     cell = grid.cell(model, attack)
     title = f"{esc(index.name(model))} × {esc(index.name(attack))}"
-    out = [front_title(title) + f"# {title}", "",
+    description = esc(f"{len(cell.attacks)} attack papers and {len(cell.defenses)} defense papers on "
+                      f"{index.name(model)} against {index.name(attack).lower()}.")
+    out = [front(title=title, description=description) + f"# {title}", "",
            f"{entries.chip(model, src)} {entries.chip(attack, src)} · "
            f"[:material-table: back to the matrix]({rel(src, MATRIX_PAGE)})", "",
            f"<span class=\"kb-count\"><b>{len(cell.attacks)}</b> attack papers</span> "

@@ -257,7 +257,8 @@ def kind_index(index: SiteIndex, entries: Entries, kind: str) -> str:
                    "proposing the defense type.",
     }[kind]
     src = f"{kind}s/index.md"
-    return "\n".join([f"# {title}", "", intro, "", tree_listing(index, entries, kind, src, relation)])
+    return "\n".join([front(description=esc(intro)) + f"# {title}", "", intro, "",
+                      tree_listing(index, entries, kind, src, relation)])
 
 
 #: The index page of each resource kind and its title.
