@@ -7,6 +7,7 @@ import posixpath
 from safetykb.core.queries import Matrix
 from safetykb.site.entries import Entries
 from safetykb.site.index import SiteIndex
+from safetykb.site.search_marks import PAGES, indexed, marks
 from safetykb.site.tables import scroll_table
 from safetykb.site.text import esc, front, page_url, rel
 
@@ -47,10 +48,11 @@ def matrix_page(index: SiteIndex, entries: Entries, grid: Matrix) -> str:
     gaps = sorted(((m, a, len(c.attacks)) for (m, a), c in grid.cells.items() if c.gap), key=lambda t: (-t[2], t))
     out = [front(description="Model families against attack types: how many papers attack each pair and how many "
                              "defend it, with the gaps where attacks have no defense yet.", hide=("navigation", "toc")),
-           "# Model × attack matrix", "",
-           "Each cell counts the papers that **attack** a model family with an attack type, and the papers that "
-           "**defend** it against that attack type (subtypes included on both axes). Click a cell for its papers.",
-           "", "<div class=\"kb-legend\" markdown>",
+           indexed("# Model × attack matrix\n\nEach cell counts the papers that **attack** a model family with an "
+                   "attack type, and the papers that **defend** it against that attack type (subtypes included on "
+                   "both axes), so the gaps, attacks with no defense yet, stand out. Click a cell for its papers."),
+           marks("Model × attack matrix", "Page", PAGES),
+           "<div class=\"kb-legend\" markdown>",
            "<span class=\"kb-cell kb-covered\">A / D</span> attacks and defenses "
            "<span class=\"kb-cell kb-gap\">A / 0</span> **gap**: attacks, no defense yet "
            "<span class=\"kb-cell kb-defonly\">0 / D</span> defenses only "

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from safetykb.site.charts import stacked_bars
 from safetykb.site.index import SiteIndex
+from safetykb.site.search_marks import PAGES, indexed, marks
 from safetykb.site.text import esc, front, rel
 
 STATS_PAGE = "statistics.md"
@@ -42,10 +43,12 @@ COUNTING = {"model": "A paper counts once under each top-level model family its 
 def statistics_page(index: SiteIndex) -> str:
     src = STATS_PAGE
     years = sorted({int(index.rec(p)["year"]) for p in index.papers})
+    intro = (f"# Statistics\n\n{len(index.papers)} papers from {years[0] if years else '–'} to "
+             f"{years[-1] if years else '–'}, per year by model family, attack type and defense type, and by venue "
+             "and contribution. A paper counts once under each top-level type its record names (subtypes roll up).")
     out = [front(description=esc(f"{len(index.papers)} papers on large-model safety per year, by model family, "
-                                 "attack type and defense type; venues and contributions.")) + "# Statistics", "",
-           f"{len(index.papers)} papers from {years[0] if years else '–'} to {years[-1] if years else '–'}. "
-           "A paper counts once under each top-level type its record names (subtypes roll up).", ""]
+                                 "attack type and defense type; venues and contributions.")) + indexed(intro),
+           marks("Statistics", "Page", PAGES)]
     for table_id, field, kind, heading in BREAKDOWNS:
         counts = per_year(index, field, kind)
         roots = [r for r in index.roots(kind) if r in counts]
