@@ -12,6 +12,7 @@ as soon as its page is rebuilt and search catches up a few seconds later.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -80,6 +81,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    global _site
+    _site = None  # the generated pages are written; free them before Pagefind needs its own memory
+    gc.collect()
     site_dir = Path(config.site_dir)
     if _serving:
         threading.Thread(target=_index_in_background, args=(site_dir,), daemon=True).start()

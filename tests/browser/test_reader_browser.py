@@ -93,10 +93,12 @@ def test_search_puts_the_page_named_by_the_query_first(page, real_url: str) -> N
     ready(page, real_url)
     assert not [u for u in loaded if "/pagefind/" in u or "sitemap" in u], "nothing of search loads before use"
     search(page, "backdoor", "attacks/backdoor/")
+    page.locator("[data-kb-search-dialog] .kb-search__results[data-query='backdoor']").wait_for()
     first = page.locator("[data-kb-search-dialog] .kb-search__item a").first
     assert first.get_attribute("href").endswith("/attacks/backdoor/")
     assert "Backdoor attacks" in first.inner_text()
     search(page, "FigStep", "papers/gong2023figstep/")
+    page.locator("[data-kb-search-dialog] .kb-search__results[data-query='FigStep']").wait_for()
     first = page.locator("[data-kb-search-dialog] .kb-search__item a").first
     assert first.get_attribute("href").endswith("/papers/gong2023figstep/")
     excerpt = first.locator(".kb-search__excerpt").inner_text()
@@ -111,10 +113,12 @@ def test_search_tabs_narrow_to_a_section(page, real_url: str) -> None:
     ready(page, real_url)
     search(page, "jailbreak", "attacks/jailbreak/")
     page.locator("[data-kb-search-dialog] .kb-search__tab[data-section='Papers']").click()
-    page.wait_for_function("() => !document.querySelector("
-                           "'[data-kb-search-dialog] .kb-search__item a[href$=\"/attacks/jailbreak/\"]')")
-    hrefs = page.locator("[data-kb-search-dialog] .kb-search__item a").evaluate_all("a => a.map(x => x.href)")
-    assert hrefs and all("/papers/" in h for h in hrefs)
+    # The list empties when the new search starts, then fills with papers only.
+    page.wait_for_function("""() => {
+      const links = [...document.querySelectorAll("[data-kb-search-dialog] .kb-search__item a")];
+      return links.length > 0 && links.every(a => a.href.includes("/papers/"));
+    }""")
+    assert page.locator("[data-kb-search-dialog] .kb-search__tab[aria-pressed=true]").inner_text() == "Papers"
 
 
 def test_home_search_box_answers_in_place(page, site_url: str) -> None:

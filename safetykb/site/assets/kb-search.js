@@ -223,6 +223,7 @@
       if (token !== self.token) return;
       if (first) items = promote(items, self.input.value);
       items.forEach(function (item) { self.list.appendChild(self.item(item)); });
+      self.list.setAttribute("data-query", self.input.value.trim());  /* what the list answers (tests wait on it) */
     });
   };
 
