@@ -23,10 +23,13 @@ from pathlib import Path
 BUNDLE_DIR = "pagefind"
 #: Every page is English; forcing it keeps one index (no per-language split) whatever a page's lang says.
 #: Only the page content is read (Material's article; header and navigation are most of each page's HTML:
-#: 40% less indexing time at 10,000 papers); heading permalinks (the pilcrow) are not text a reader searches.
+#: 40% less indexing time at 10,000 papers). Labels are not what a reader searches and would run into the
+#: excerpts ("Benchmark harmbench. Definition. A red-teaming..."): heading permalinks (the pilcrow),
+#: admonition titles, a page's kind badge and record id.
 ROOT = "article.md-content__inner"
+EXCLUDED = (".headerlink", ".admonition-title", ".kb-kind", ".kb-id")
 ARGS = ("--output-subdir", BUNDLE_DIR, "--force-language", "en", "--root-selector", ROOT,
-        "--exclude-selectors", ".headerlink")
+        *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)))
 INSTALL_HINT = "pip install 'pagefind[bin]' (pinned in pyproject.toml; `make .venv/.installed` does it)"
 
 

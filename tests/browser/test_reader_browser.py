@@ -121,6 +121,23 @@ def test_search_tabs_narrow_to_a_section(page, real_url: str) -> None:
     assert page.locator("[data-kb-search-dialog] .kb-search__tab[aria-pressed=true]").inner_text() == "Papers"
 
 
+def test_search_filters_come_from_the_index(page, real_url: str) -> None:
+    ready(page, real_url)
+    search(page, "jailbreak", "attacks/jailbreak/")
+    dialog = page.locator("[data-kb-search-dialog]")
+    dialog.locator(".kb-search__filters > summary").click()
+    year = dialog.locator("select[name=year]")
+    year.wait_for()
+    for name in ("family", "attack", "defense", "venue"):
+        assert dialog.locator(f"select[name={name}] option").count() > 2, name
+    year.select_option("2023")
+    page.wait_for_function("""() => {
+      const kinds = [...document.querySelectorAll("[data-kb-search-dialog] .kb-search__kind")].map(k => k.textContent);
+      return kinds.length > 0 && kinds.every(k => k.includes("2023"));
+    }""")
+    assert not page.console_errors
+
+
 def test_home_search_box_answers_in_place(page, site_url: str) -> None:
     ready(page, site_url)
     box = page.locator("#kb-q-home")
