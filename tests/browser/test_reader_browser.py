@@ -143,7 +143,9 @@ def test_home_search_box_answers_in_place(page, site_url: str) -> None:
     box = page.locator("#kb-q-home")
     assert box.is_visible()
     box.press_sequentially("trojan", delay=20)
-    page.locator(".kb-hero .kb-search__item a[href$='/attacks/backdoor/']").first.wait_for(timeout=10000)
+    page.locator(".kb-hero .kb-search__results[data-query='trojan']").wait_for(timeout=15000)
+    first = page.locator(".kb-hero .kb-search__item a").first
+    assert first.get_attribute("href").endswith("/attacks/backdoor/"), "an alias names the backdoor attack page"
     box.press("Enter")
     page.wait_for_url(re.compile(r".*/attacks/backdoor/$"))
 
