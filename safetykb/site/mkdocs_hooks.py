@@ -3,12 +3,19 @@
 Validation runs in `on_config`, before mkdocs cleans or writes anything: invalid
 records abort the build with the validator's messages and leave the previous
 site/ untouched. Generated pages are in-memory `File.generated` objects; nothing
-is written into docs_dir, so `mkdocs serve` does not loop.
+is written into docs_dir, so `mkdocs serve` does not loop. A record's page gets its
+YAML file as its "edit this page" target; after the build, Pagefind indexes the
+site (`safetykb.site.search_index`): within the build for `mkdocs build` (a failure
+fails the build), in the background for `mkdocs serve`, so an edited record shows
+as soon as its page is rebuilt and search catches up a few seconds later.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 import sys
+import threading
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +30,18 @@ from safetykb.core.layout import repo_root  # noqa: E402
 from safetykb.core.problems import format_report  # noqa: E402
 from safetykb.core.validation import InvalidKnowledgeBase  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
+from safetykb.site.context import site_context  # noqa: E402
+from safetykb.site.search_index import SearchIndexError, index_site  # noqa: E402
 
 _site: Site | None = None
+_serving = False
+_indexing = threading.Lock()
+_log = logging.getLogger("mkdocs.hooks.safetykb")
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -33,8 +50,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for folder in (root / "papers", root / "taxonomy", root / "results"):  # `mkdocs serve` rebuilds on an edit
         if folder.is_dir() and str(folder) not in config.watch:
             config.watch.append(str(folder))
+    if not config.repo_url:  # no repository (a local build without SAFETYKB_REPO_URL): no edit links
+        config.edit_uri = None
+    context = site_context(root, config.use_directory_urls, config.site_url, config.repo_url, config.edit_uri)
     try:
-        _site = load_site(root, directory_urls=config.use_directory_urls)
+        _site = load_site(root, context=context)
     except InvalidKnowledgeBase as error:
         raise PluginError("the records have problems; nothing was built, site/ is unchanged:\n"
                           + format_report(error.problems)) from None
@@ -44,9 +64,40 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
+    # edit_uri (mkdocs.yml) points at the repository root, so a hand-written page edits docs_dir/<page>.
+    docs = Path(config.docs_dir).name
+    for file in files:
+        if file.generated_by is None:
+            file.edit_uri = f"{docs}/{file.src_uri}"
     for path, content in _site.pages.items():
         hidden = InclusionLevel.NOT_IN_NAV if path in _site.hidden else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, path, content=content, inclusion=hidden))
+        page = File.generated(config, path, content=content, inclusion=hidden)
+        if path in _site.records:
+            page.edit_uri = _site.records[path]  # "edit this page" opens the record's YAML file
+        files.append(page)
     for path, data in _site.files.items():
         files.append(File.generated(config, path, content=data))
     return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    global _site
+    _site = None  # the generated pages are written; free them before Pagefind needs its own memory
+    gc.collect()
+    site_dir = Path(config.site_dir)
+    if _serving:
+        threading.Thread(target=_index_in_background, args=(site_dir,), daemon=True).start()
+        return
+    try:
+        index_site(site_dir)
+    except SearchIndexError as error:
+        raise PluginError(f"search index: {error}") from None
+
+
+def _index_in_background(site_dir: Path) -> None:
+    with _indexing:  # one Pagefind run at a time; a later rebuild indexes again after this one
+        try:
+            index_site(site_dir)
+            _log.info("search index updated")
+        except SearchIndexError as error:
+            _log.warning(f"search index: {error}")
