@@ -12,7 +12,7 @@ ifneq ($(filter $(ENGINE),$(ENGINES)),$(ENGINE))
 $(error ENGINE=$(ENGINE): choose one of $(ENGINES))
 endif
 
-.PHONY: serve build engines test lint validate chromium sources clean
+.PHONY: serve build engines test lint validate chromium node sources index clean
 
 ## Create the environment, build the site and serve it on http://127.0.0.1:8000
 serve: $(STAMP)
@@ -29,8 +29,13 @@ $(VENV)/.engine-%: requirements-%.lock requirements.lock $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements.lock -r requirements-$*.lock
 	touch $@
 
-## Create the environment and run the whole test suite (browser tests included)
-test: $(STAMP) engines chromium sources
+## Write the search index into a site built without mkdocs' hooks: make index SITE=folder
+SITE ?= site
+index: $(STAMP)
+	$(BIN)/python scripts/index_site.py $(SITE)
+
+## Create the environment and run the whole test suite (browser, accessibility and engine tests included)
+test: $(STAMP) engines chromium node_modules/.installed sources
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/validate.py
 	$(BIN)/pytest
@@ -59,6 +64,15 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## axe-core for the accessibility tests, from npm as package-lock.json pins it (Debian's node/npm if missing)
+node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		echo "installing Debian's nodejs and npm for the accessibility tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
 
 clean:
 	rm -rf site site-zensical site-properdocs .pytest_cache .ruff_cache

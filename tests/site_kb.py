@@ -11,6 +11,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+#: The addresses the test builds publish under (as the Pages workflow sets them): fixed, so pages, sitemap,
+#: feed and "edit this record" links are the same on every machine.
+SITE_URL = "https://example.org/safetykb/"
+REPO_URL = "https://github.com/example/safetykb"
 
 FIGSTEP = """\
 # yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json
@@ -123,7 +127,8 @@ def make_renamed_kb(dest: Path) -> Path:
 
 def build(root: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` of this checkout's mkdocs.yml over the records under root, into out."""
-    env = {**os.environ, "SAFETYKB_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "SAFETYKB_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1", "SAFETYKB_SITE_URL": SITE_URL,
+           "SAFETYKB_REPO_URL": REPO_URL, "SAFETYKB_EDIT_URI": "edit/main/"}
     args = [*MKDOCS, "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)]
     if strict:
         args.append("--strict")

@@ -26,6 +26,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "kb"
 SECONDS = ["validate_seconds_real", "validate_seconds_1k", "validate_seconds_10k", "build_seconds_real",
            "build_seconds_1k", "build_seconds_10k"]
 MEMORY = ["peak_rss_mb_real", "peak_rss_mb_10k"]
+#: Page weight (bytes, measured in Chromium over a plain static server).
+BYTES = ["home_page_bytes_real", "home_page_bytes_10k", "first_search_bytes_real", "first_search_bytes_10k"]
 #: Figures that are null when the tool they measure (site package, query script) is not in the checkout.
 OPTIONAL = ["overhead_fraction", "scaling_ratio", "query_seconds_real", "query_seconds_10k", "query_cold_seconds_real",
             "query_cold_seconds_10k"]
@@ -42,8 +44,10 @@ def report() -> dict:
 def test_bench_reports_every_figure(report: dict) -> None:
     for key in [*SECONDS, *MEMORY, *OPTIONAL, "query_warm_seconds_real", "query_warm_seconds_10k"]:
         assert key in report, key
-    for key in [*SECONDS, *MEMORY]:
+    for key in [*SECONDS, *MEMORY, *BYTES]:
         assert isinstance(report[key], int | float) and report[key] > 0, (key, report[key])
+    for key in BYTES:
+        assert key in report["budgets"], key
     assert report["all_ok"] is True
     assert report["sizes"] == {"1k": 100, "10k": 200}
     for key in ("query_seconds_real", "query_seconds_10k", "query_cold_seconds_real", "query_cold_seconds_10k"):
@@ -62,6 +66,9 @@ def test_bench_measures_each_knowledge_base(report: dict) -> None:
     assert results["large"]["papers"] == 200 and results["small"]["papers"] >= 100
     for result in results.values():
         assert result["problems"] == 0 and result["validate_ok"] and result["build_ok"]
+        assert result["weight_ok"] and result["results_shown"] > 0, result.get("weight_error")
+        assert result["home_page_bytes"] > 100_000, "the home page loads Material's CSS and JavaScript at least"
+        assert any("/pagefind/" in url for url, _size in result["search_largest"])
         assert result["load_validate_seconds"] > 0 and result["graph_seconds"] > 0
     machine = report["machine"]
     assert machine["nproc"] >= 1 and machine["python"].startswith("3.")

@@ -52,6 +52,10 @@ def test_pull_request_workflow() -> None:
     assert upload["with"]["path"].rstrip("/") == "site"
     names = [s.get("name", "") for s in job["steps"]]
     assert names.index("Build the site (mkdocs build --strict)") < names.index("Upload the site for preview")
+    # axe-core for the accessibility tests: Debian's node in the python container, then npm ci (make node)
+    node = script.index("apt-get install -y -qq nodejs npm")
+    assert node < script.index("make node") < script.index(".venv/bin/pytest")
+    assert "npm ci" in (REPO / "Makefile").read_text()
 
 
 def test_pages_workflow() -> None:
@@ -64,6 +68,11 @@ def test_pages_workflow() -> None:
     assert python["with"]["python-version"] == "3.11"
     assert uses(build)[-2:] == ["actions/configure-pages", "actions/upload-pages-artifact"]
     assert "mkdocs build --strict" in runs(build) and "scripts/validate.py" in runs(build)
+    site = next(s for s in build["steps"] if "mkdocs build" in s.get("run", ""))
+    assert site["env"]["SAFETYKB_SITE_URL"].startswith("${{ steps.pages.outputs.base_url }}")
+    assert site["env"]["SAFETYKB_REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    configure = next(i for i, s in enumerate(build["steps"]) if s.get("uses", "").startswith("actions/configure-pages"))
+    assert build["steps"][configure]["id"] == "pages" and configure < build["steps"].index(site)
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert uses(deploy) == ["actions/deploy-pages"]
 

@@ -10,6 +10,7 @@ import shutil
 from collections import Counter, defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlparse
 
 import bibtexparser
 import networkx as nx
@@ -20,7 +21,7 @@ from safetykb.core.layout import PLURALS
 from safetykb.core.queries import matrix
 from safetykb.core.validation import load_kb
 from safetykb.site import generate
-from tests.site_kb import HOSTILE_TITLE, REPO, build, built_site, make_kb, root_of
+from tests.site_kb import HOSTILE_TITLE, REPO, SITE_URL, build, built_site, make_kb, root_of
 
 KBS = ["fixture", "real"]
 
@@ -60,8 +61,8 @@ def test_every_record_has_its_page(which: str) -> None:
     graph = graph_of(which)
     missing = [n for n, kind in graph.nodes(data="kind") if not (page_dir(site, kind, n) / "index.html").is_file()]
     assert not missing
-    for page in ("", "models", "attacks", "defenses", "benchmarks", "matrix", "statistics", "explorer",
-                 "downloads", "contribute"):
+    for page in ("", "models", "attacks", "defenses", "benchmarks", "datasets", "papers", "matrix", "statistics",
+                 "explorer", "downloads", "contribute", "about", "whats-new"):
         assert (site / page / "index.html").is_file(), page
 
 
@@ -82,7 +83,7 @@ def test_matrix_counts_equal_the_graph(which: str) -> None:
         if not (cell.attacks or cell.defenses):
             continue
         listed = {h.split("/")[-2] for _t, attrs in parse(site / "matrix" / m / a / "index.html").tags
-                  if (h := attrs.get("href") or "").startswith("../../../papers/")}
+                  if (h := attrs.get("href") or "").startswith("../../../papers/") and h != "../../../papers/"}
         assert listed == cell.attacks | cell.defenses | cell.broader, (m, a)
     gaps = [(m, a) for (m, a), c in grid.cells.items() if c.gap]
     assert html.count("kb-cell kb-gap") == len(gaps) + 1  # + the legend
@@ -154,6 +155,7 @@ def test_downloads_parse_with_their_own_libraries(which: str) -> None:
 
 
 _EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+PREFIX = urlparse(SITE_URL).path
 
 
 @pytest.mark.parametrize("which", KBS)
@@ -194,27 +196,89 @@ def test_record_text_is_rendered_as_text() -> None:
     assert HOSTILE_TITLE.split(" *")[0] in "".join(page.text)
 
 
-def test_search_index_has_titles_methods_authors_and_aliases() -> None:
+class Indexed(HTMLParser):
+    """The text Pagefind indexes on a page: inside data-pagefind-body, outside data-pagefind-ignore and
+    heading permalinks; plus the page's data-pagefind-meta and -filter values."""
+
+    VOID = {"br", "img", "input", "hr", "meta", "link", "wbr", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []  # per open element: "body", "skip" or ""
+        self.text: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.filters: list[tuple[str, str]] = []
+        self._capture: list[tuple[str, str, int, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag in self.VOID:
+            return
+        mark = "skip" if "data-pagefind-ignore" in a or "headerlink" in (a.get("class") or "") else (
+            "body" if "data-pagefind-body" in a else "")
+        self.stack.append(mark)
+        for key in ("data-pagefind-meta", "data-pagefind-filter"):
+            if a.get(key):
+                self._capture.append((key, a[key] or "", len(self.stack), []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID or not self.stack:
+            return
+        depth = len(self.stack)
+        for key, name, _at, parts in [c for c in self._capture if c[2] == depth]:
+            value = " ".join("".join(parts).split())
+            if key == "data-pagefind-meta":
+                self.meta[name] = value
+            else:
+                self.filters.append((name, value))
+        self._capture = [c for c in self._capture if c[2] != depth]
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for capture in self._capture:
+            capture[3].append(data)
+        if "body" in self.stack and "skip" not in self.stack[self.stack.index("body"):]:
+            self.text.append(data)
+
+
+def indexed(path: Path) -> Indexed:
+    parser = Indexed()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.joined = " ".join(" ".join(parser.text).split())  # type: ignore[attr-defined]
+    return parser
+
+
+def test_search_indexes_what_readers_search_and_not_bibtex_or_related() -> None:
     site = built_site("fixture")
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    text_of: dict[str, str] = defaultdict(str)
-    for doc in docs:
-        text_of[doc["location"].split("#")[0]] += " " + doc.get("title", "") + " " + doc.get("text", "")
-    assert "FigStep" in text_of["papers/gong2023figstep/"]
-    assert "Yichen Gong" in text_of["papers/gong2023figstep/"]
-    assert "Typographic Visual Prompts" in text_of["papers/gong2023figstep/"]
-    assert "LVLM" in text_of["models/vlm/"] and "MLLM" in text_of["models/vlm/"]
-    assert "trojan" in text_of["attacks/backdoor/"]
+    paper = indexed(site / "papers" / "gong2023figstep" / "index.html")
+    for words in ("FigStep", "Yichen Gong", "Typographic Visual Prompts", "AAAI"):
+        assert words in paper.joined, words
+    assert "@inproceedings" not in paper.joined and "Related papers" not in paper.joined
+    assert "¶" not in paper.joined
+    assert paper.meta["title"].startswith("FigStep: Jailbreaking") and paper.meta["kind"] == "Paper"
+    assert paper.meta["method"] == "FigStep"
+    assert ("section", "Papers") in paper.filters and ("year", "2023") in paper.filters
+    assert ("family", "Vision-language models") in {(k, v.split(" (")[0]) for k, v in paper.filters}
+    assert ("attack", "Jailbreak attacks") in paper.filters or any(k == "attack" for k, _v in paper.filters)
+    vlm = indexed(site / "models" / "vlm" / "index.html")
+    assert "LVLM" in vlm.joined and "MLLM" in vlm.joined
+    assert ("section", "Taxonomy") in vlm.filters
+    backdoor = indexed(site / "attacks" / "backdoor" / "index.html")
+    assert "trojan" in backdoor.joined
+    assert not any(t in backdoor.joined for t in ("Cleaning Trigger Frames", "TrojVLM")), "listings are not indexed"
+    assert (site / "pagefind" / "pagefind.js").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (site / "search" / "search_index.json").exists(), "Material's lunr index is gone"
 
 
 def test_paper_pages_stay_out_of_the_nav() -> None:
     site = generate(graph_of("fixture"))
-    papers = {p for p in site.pages if p.startswith("papers/")}
+    papers = {p for p in site.pages if p.startswith("papers/") and p != "papers/index.md"}
     assert papers and papers <= site.hidden
-    assert "papers/" not in json.dumps(site.nav)
+    nav = json.dumps(site.nav)
+    assert not [p for p in papers if p in nav]
     html = (built_site("fixture") / "explorer" / "index.html").read_text(encoding="utf-8")
     nav = html.split("md-nav--primary", 1)[1].split('class="md-content"', 1)[0]
-    assert "/papers/" not in nav
+    assert not re.findall(r'href="[^"]*papers/([^"/]+)/"', nav)  # the papers index (papers/) is in, no paper
 
 
 @pytest.mark.parametrize("which", KBS)
@@ -228,7 +292,9 @@ def test_every_internal_link_lands_on_a_built_file(which: str) -> None:
             if not url or re.match(r"^([a-z]+:|#|//)", url):
                 continue
             path = url.split("#")[0].split("?")[0]
-            base = site if path.startswith("/") else page.parent  # 404.html links from the site root
+            if path.startswith(PREFIX):  # 404.html links from the site's published root (SITE_URL's path)
+                path = "/" + path[len(PREFIX):]
+            base = site if path.startswith("/") else page.parent
             target = (base / path.lstrip("/")).resolve()
             if target.is_dir():
                 target = target / "index.html"
@@ -269,9 +335,13 @@ def test_build_pages_writes_the_same_pages(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb")
     out = tmp_path / "pages"
     assert main([str(out), "--root", str(root), "--config", str(tmp_path / "mkdocs.yml")]) == 0
-    site = generate(build_graph(load_kb(root)))
+    from safetykb.site.context import context_from_config
+
+    site = generate(build_graph(load_kb(root)), context=context_from_config(REPO / "mkdocs.yml", root))
     for path, content in site.pages.items():
         assert (out / path).read_text(encoding="utf-8") == content
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"custom_dir: {(REPO / 'safetykb' / 'site' / 'theme').as_posix()}" in config
     assert (out / "contribute.md").is_file() and (out / "downloads" / "kb.json").is_file()
     assert main([str(REPO / "site_src")]) == 2
     shutil.rmtree(out)
@@ -338,3 +408,68 @@ def test_build_pages_output_is_swapped_in_whole(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no staging folder left"
     (tmp_path / "file").write_text("x")
     assert main([str(tmp_path / "file"), "--root", str(root)]) == 2
+
+
+def test_index_site_indexes_a_site_built_without_the_hook(tmp_path: Path) -> None:
+    """The Zensical route: build_pages.py writes the pages and a config without hooks, a build of that has no
+    search index, and scripts/index_site.py adds it (the same Pagefind call the hook makes)."""
+    import os
+    import subprocess
+    import sys
+
+    from safetykb.site.cli import main
+
+    root = make_kb(tmp_path / "kb")
+    config = tmp_path / "mkdocs.yml"
+    assert main([str(tmp_path / "pages"), "--root", str(root), "--config", str(config)]) == 0
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (site / "index.html").is_file() and not (site / "pagefind").exists()
+    script = [sys.executable, str(REPO / "scripts" / "index_site.py")]
+    done = subprocess.run([*script, str(site)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (site / "pagefind" / "pagefind.js").is_file() and list((site / "pagefind" / "index").iterdir())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = subprocess.run([*script, str(empty)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no index.html" in done.stderr
+
+
+def test_serve_gets_a_search_index_too(tmp_path: Path) -> None:
+    """`make serve` (mkdocs serve) indexes after each build, in the background: the index appears shortly
+    after the site is served."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = make_kb(tmp_path / "kb")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "SAFETYKB_ROOT": str(root), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SAFETYKB_REPO_URL", None)  # as `make serve` on a fresh clone: no repository known, still strict
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--no-livereload", "-f",
+                               str(REPO / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        found = {}
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len(found) < 2:
+            for path in ("", "pagefind/pagefind-entry.json"):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                        found[path] = response.status
+                except OSError:
+                    pass
+            time.sleep(1)
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+    assert found == {"": 200, "pagefind/pagefind-entry.json": 200}, (found, err[-2000:])

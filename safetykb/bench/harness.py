@@ -9,6 +9,7 @@ generated), and every measurement is a fresh process, as a user meets it:
 - query: `scripts/query.py` with a typical question: cold, warm, and after editing one record;
 - cache format: the query cache read and written, against the pickle it replaced (`safetykb.bench.cachefmt`);
 - build: `mkdocs build` into a temporary site folder, with its peak resident memory;
+- page weight: the bytes of the home page and of a first search in that site (`safetykb.bench.weight`);
 - live preview (real knowledge base): `mkdocs serve` on 127.0.0.1, a record edited, the seconds until
   its page shows the change over HTTP.
 
@@ -38,8 +39,16 @@ from typing import Any
 from safetykb.bench.synth import generate, real_papers_needed
 from safetykb.core.layout import repo_root
 
+#: DESIGN section 7, round 2: bytes as a plain static server sends them (uncompressed), counted in Chromium
+#: by safetykb.bench.weight: the home page with all it loads; the first search typed into it.
+WEIGHT_BUDGETS = {
+    "home_page_bytes_real": 600_000,
+    "home_page_bytes_10k": 600_000,
+    "first_search_bytes_real": 1_000_000,
+    "first_search_bytes_10k": 1_000_000,
+}
 #: DESIGN section 7 (round 2 raised `scaling_ratio` from 11 and `peak_rss_mb_10k` from 1024, and added the
-#: build time, the first answers after an edit and the live preview).
+#: build time, the first answers after an edit, the live preview and the page weight).
 BUDGETS = {
     "overhead_fraction": 0.10,
     "scaling_ratio": 10.0,
@@ -51,6 +60,7 @@ BUDGETS = {
     "build_seconds_10k": 60.0,
     "peak_rss_mb_10k": 512.0,
     "serve_refresh_seconds_real": 3.0,
+    **WEIGHT_BUDGETS,
 }
 #: How `make serve` runs mkdocs (Makefile), less the address: the benchmark serves the same way.
 SERVE_ARGS = ["serve"]
@@ -192,6 +202,8 @@ class Bench:
         out["site_files"] = sum(1 for _ in site_dir.rglob("*.html")) if site_dir.is_dir() else 0
         if build.code != 0:
             out["build_error"] = build.stderr[-1000:]
+        else:
+            out.update(self.weight(root, site_dir))
         shutil.rmtree(site_dir, ignore_errors=True)
         if papers is None:
             out.update(self.serve(root))
@@ -223,6 +235,13 @@ class Bench:
                 return {"serve_ok": seen is not None, "serve_start_seconds": started, "serve_refresh_seconds": refresh}
             finally:
                 _stop(proc, signal.SIGINT, 20)  # as Ctrl-C: mkdocs removes its temporary site
+
+    def weight(self, root: Path, site_dir: Path) -> dict[str, Any]:
+        """Home page and first search bytes of the built site, in a fresh process (headless Chromium)."""
+        done = run([self.python, "-m", "safetykb.bench.weight", str(site_dir)], root, self.env(root))
+        if done.code != 0:
+            return {"weight_ok": False, "weight_error": (done.stdout + done.stderr)[-1000:]}
+        return {"weight_ok": True, **json.loads(done.stdout)}
 
     def query(self, root: Path) -> dict[str, Any]:
         """Cold run (no cache), warm runs, and one run after a record changed (must miss a content-keyed cache)."""
@@ -373,7 +392,9 @@ def summarise(results: dict[str, dict[str, Any]], sizes: tuple[int, int]) -> dic
         "peak_rss_mb_real": real["build_peak_rss_mb"],
         "peak_rss_mb_10k": large["build_peak_rss_mb"],
         "all_ok": all(r.get("validate_ok") and r.get("build_ok") and r.get("problems") == 0
-                      and r.get("query_ok", True) and r.get("serve_ok", True) for r in results.values()),
+                      and r.get("query_ok", True) and r.get("serve_ok", True) and r.get("weight_ok", True)
+                      for r in results.values()),
+        **weight_summary(real, large),
     }
     basis = summary["query_budget_basis"]
     if basis:
@@ -385,6 +406,12 @@ def summarise(results: dict[str, dict[str, Any]], sizes: tuple[int, int]) -> dic
     return summary
 
 
+def weight_summary(real: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
+    """The page-weight figures of DESIGN 7 (None where the measurement failed)."""
+    return {f"{figure}_{label}": result.get(figure) for figure in ("home_page_bytes", "first_search_bytes")
+            for label, result in (("real", real), ("10k", large))}
+
+
 def table(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> str:
     def num(value: Any, digits: int = 2) -> str:
         return "-" if value is None else f"{value:.{digits}f}"
@@ -394,16 +421,20 @@ def table(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> str:
                ("build s", "build_seconds", 2), ("peak MiB", "build_peak_rss_mb", 0),
                ("validate.py s", "validate_seconds", 2), ("validate one s", "validate_one_seconds", 2),
                ("query.py s", "query_seconds", 2), ("query warm s", "query_warm_seconds", 2),
-               ("query edited s", "query_after_change_seconds", 2)]
+               ("query edited s", "query_after_change_seconds", 2), ("home kB", "home_kb", 0),
+               ("search kB", "search_kb", 0)]
     header = f"{'knowledge base':<20}" + "".join(f"{title:>16}" for title, _key, _d in columns)
     lines = [header, "-" * len(header)]
+    for result in results.values():
+        for key, figure in (("home_kb", "home_page_bytes"), ("search_kb", "first_search_bytes")):
+            result[key] = result[figure] / 1000 if result.get(figure) is not None else None
     for name, result in results.items():
         label = f"{name} ({result.get('source', '?')})"
         lines.append(f"{label:<20}" + "".join(f"{num(result.get(key), d):>16}" for _t, key, d in columns))
-    lines += ["", f"{'budget (DESIGN 7)':<32}{'value':>10}{'budget':>10}{'ratio':>8}  met"]
+    lines += ["", f"{'budget (DESIGN 7)':<32}{'value':>12}{'budget':>12}{'ratio':>8}  met"]
     for key, row in summary["budgets"].items():
         met = "missing" if row["met"] is None else ("yes" if row["met"] else "NO")
-        lines.append(f"{key:<32}{num(row['value'], 3):>10}{num(row['budget'], 2):>10}"
+        lines.append(f"{key:<32}{num(row['value'], 3):>12}{num(row['budget'], 2):>12}"
                      f"{num(row['ratio'], 2):>8}  {met}")
     if not summary["sizes_as_designed"]:
         lines.append(f"('1k' and '10k' figures are of {summary['sizes']['1k']} and {summary['sizes']['10k']} papers: "

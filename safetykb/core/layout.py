@@ -46,6 +46,13 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def record_path(kind: str, record_id: str, year: object = None) -> str:
+    """A record's file relative to the repository root: `papers/<year>/<id>.yaml`, `taxonomy/<kind>s/<id>.yaml`."""
+    if kind == "paper":
+        return f"{FOLDERS[kind]}/{year}/{record_id}.yaml"
+    return f"{FOLDERS[kind]}/{record_id}.yaml"
+
+
 def kind_of_path(path: Path, root: Path) -> str | None:
     """The record kind a file belongs to by its folder, or None when it is not a record file."""
     try:

@@ -68,6 +68,7 @@ class Source:
     files: dict[str, str]  # path -> sha256
     vendored: str | None = None  # folder in this repository holding the files (never downloaded)
     origin_files: dict[str, str] = field(default_factory=dict)  # upstream path -> sha256 (provenance)
+    citation: str = ""  # the BibTeX the list asks readers to cite (the site's About page shows it)
 
     @property
     def url(self) -> str:

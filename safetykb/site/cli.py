@@ -5,7 +5,9 @@ same site from OUT: the command writes every generated page and file, the
 hand-written pages of docs_dir, and optionally a config (`--config`) that points
 docs_dir at OUT and spells the nav out. OUT is built beside itself and swapped in,
 so an interrupted run leaves the previous output; a config is written only to a new
-path or over a config this command wrote (never over the project's mkdocs.yml).
+path or over a config this command wrote (never over the project's mkdocs.yml). Such a
+build has no search index until `scripts/index_site.py SITE_DIR` writes it (the hook
+does it for mkdocs).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from safetykb.core.graph import build_graph
 from safetykb.core.layout import repo_root
 from safetykb.core.validation import load_kb_or_report
 from safetykb.site.build import generate
+from safetykb.site.context import context_from_config
 
 MARKER = ".safetykb-pages"
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +36,8 @@ CONFIG_HEADER = "# written by scripts/build_pages.py from mkdocs.yml: edit mkdoc
 
 
 def write_config(source: Path, out_dir: Path, target: Path, nav: list) -> None:
-    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, and the generated nav.
+    """mkdocs.yml with docs_dir = out_dir, no hooks or watch list, the theme overrides by absolute path, and
+    the generated nav.
 
     docs_dir is written relative to the config's folder when out_dir is inside it: Zensical 0.0.73 stops
     with an internal error on an absolute docs_dir (and requires docs_dir and site_dir inside that folder).
@@ -44,6 +48,9 @@ def write_config(source: Path, out_dir: Path, target: Path, nav: list) -> None:
     if docs_dir.is_relative_to(target.parent.resolve()):
         docs_dir = docs_dir.relative_to(target.parent.resolve())
     text = re.sub(r"(?m)^docs_dir:.*$", f"docs_dir: {docs_dir.as_posix()}", text)
+    # The theme overrides are named relative to mkdocs.yml; the written config may live elsewhere.
+    text = re.sub(r"(?m)^(\s+custom_dir:)\s*(\S+)\s*$",
+                  lambda m: f"{m.group(1)} {(source.parent / m.group(2)).resolve().as_posix()}", text)
     text += "\n" + yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
     write_atomic(target, f"{CONFIG_HEADER}\n{text}")
 
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     kb = load_kb_or_report(root, "build_pages.py")
     if kb is None:
         return 1
-    site = generate(build_graph(kb))
+    site = generate(build_graph(kb), context=context_from_config(REPO / "mkdocs.yml", (args.root or repo_root())))
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:

@@ -65,16 +65,23 @@ class Entries:
         # No icon per chip: thousands of inline SVGs made pages heavy; the chip's colour and dot show its kind.
         return f'<a class="kb-chip {_CHIP_CLASS[kind]}" href="{self.index.href(src, node)}">{text}</a>'
 
-    def chips(self, paper: str, src: str) -> str:
+    def chip_nodes(self, paper: str) -> list[str]:
+        """The taxonomy nodes a paper's chips show: model families, then threats, then defense types."""
         data = self.index.rec(paper)
         nodes: list[str] = list(data.get("models") or [])
         for field in ("attacks", "counters", "evaluates", "defenses"):
             nodes.extend(n for n in data.get(field) or [] if n not in nodes)
-        return " ".join(self.chip(n, src) for n in nodes if n in self.index.kind)
+        return [n for n in nodes if n in self.index.kind]
 
-    def entry(self, paper: str, src: str) -> str:
-        """One HTML list item for a paper, for a page at `src`."""
-        key = (paper, str(self.index.depth(src)))
+    def chips(self, paper: str, src: str, omit: str | None = None) -> str:
+        """Chips to the paper's taxonomy nodes; `omit` is the node of the page listing it (no chip to itself)."""
+        return " ".join(self.chip(n, src) for n in self.chip_nodes(paper) if n != omit)
+
+    def entry(self, paper: str, src: str, omit: str | None = None) -> str:
+        """One HTML list item for a paper, for a page at `src` (the page of node `omit`, if any). The item
+        carries the year, venue and contributions as data attributes for the in-page filter."""
+        omit = omit if omit in self.chip_nodes(paper) else None
+        key = (paper, str(self.index.depth(src)), omit or "")
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -90,10 +97,12 @@ class Entries:
         venue = venue_text(data)
         meta = " · ".join(p for p in (authors_text(data), f"<em>{venue}</em>" if venue else "")
                           if p)
+        facets = (f' data-year="{esc(data.get("year") or "")}" data-venue="{esc(data.get("venue") or "")}"'
+                  f' data-contrib="{esc(" ".join(data.get("contribution") or []))}"')
         summary = f'<span class="kb-summary">{esc(data["summary"])}</span>' if data.get("summary") else ""
-        line = (f'<li><span class="kb-date">{esc(when(data))}</span> <strong>{title}</strong>{method} '
+        line = (f'<li{facets}><span class="kb-date">{esc(when(data))}</span> <strong>{title}</strong>{method} '
                 f'{" ".join(extra)}<span class="kb-meta">{meta}</span>{summary}'
-                f'<span class="kb-chips">{self.chips(paper, src)}</span></li>')
+                f'<span class="kb-chips">{self.chips(paper, src, omit)}</span></li>')
         self._cache[key] = line
         return line
 
@@ -104,11 +113,11 @@ class Entries:
         return (f'<li><span class="kb-date">{esc(when(data))}</span> <a href="{self.index.href(src, paper)}">'
                 f'{esc(data["title"])}</a> <span class="kb-venue">{venue_text(data)}</span>{tail}</li>')
 
-    def listing(self, papers: list[str], src: str) -> str:
+    def listing(self, papers: list[str], src: str, omit: str | None = None) -> str:
         """A block of entries (already ordered by the caller)."""
         if not papers:
             return "*None yet.*\n"
-        items = "\n".join(self.entry(p, src) for p in papers)
+        items = "\n".join(self.entry(p, src, omit) for p in papers)
         return f'<ul class="kb-entries">\n{items}\n</ul>\n'
 
     def briefs(self, items: list[tuple[str, str]], src: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -245,6 +246,7 @@ class PageMemo:
 #: Kept across the rebuilds of one `mkdocs serve` (mkdocs loads the hook module anew for each).
 serve_memo = PageMemo()
 serving = False  # set by the hook's on_startup when the command is `mkdocs serve`
+index_lock = threading.Lock()  # one Pagefind run at a time under `mkdocs serve` (the hook's)
 
 
 def add_known_template(env: Any) -> None:

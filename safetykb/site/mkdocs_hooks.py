@@ -3,22 +3,29 @@
 Validation runs in `on_config`, before mkdocs cleans or writes anything: invalid
 records abort the build with the validator's messages and leave the previous
 site/ untouched. Generated pages are in-memory `File.generated` objects; nothing
-is written into docs_dir, so `mkdocs serve` does not loop. Pages outside the nav
-are rendered with the shortcuts of `safetykb.site.fastbuild` (the same output;
-SAFETYKB_PLAIN_BUILD=1 turns them off, to compare).
+is written into docs_dir, so `mkdocs serve` does not loop. A record's page gets its
+YAML file as its "edit this page" target; after the build, Pagefind indexes the
+site (`safetykb.site.search_index`): within the build for `mkdocs build` (a failure
+fails the build), in the background for `mkdocs serve`, so an edited record shows
+as soon as its page is rebuilt and search catches up a few seconds later. Pages
+outside the nav are rendered with the shortcuts of `safetykb.site.fastbuild` (the
+same output; SAFETYKB_PLAIN_BUILD=1 turns them off, to compare), and `mkdocs serve`
+writes the pages an edit did not change as they were.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:  # mkdocs loads hooks by path; make this checkout's package importable
     sys.path.insert(0, str(_ROOT))
 
-import logging  # noqa: E402
-import os  # noqa: E402
 
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
@@ -30,6 +37,8 @@ from safetykb.core.problems import format_report  # noqa: E402
 from safetykb.core.validation import InvalidKnowledgeBase  # noqa: E402
 from safetykb.site import fastbuild  # noqa: E402
 from safetykb.site.build import Site, load_site  # noqa: E402
+from safetykb.site.context import site_context  # noqa: E402
+from safetykb.site.search_index import SearchIndexError, index_site  # noqa: E402
 
 _site: Site | None = None
 _log = logging.getLogger("mkdocs.hooks.safetykb")
@@ -39,7 +48,8 @@ _nav_pages: set[str] = set()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    fastbuild.serving = command == "serve"  # kept in the package: mkdocs loads this module anew for each build
+    # Kept in the package, not here: mkdocs loads this module anew for each rebuild of `mkdocs serve`.
+    fastbuild.serving = command == "serve"
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - mkdocs' LiveReloadServer
@@ -55,8 +65,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for folder in (root / "papers", root / "taxonomy", root / "results"):  # `mkdocs serve` rebuilds on an edit
         if folder.is_dir() and str(folder) not in config.watch:
             config.watch.append(str(folder))
+    if not config.repo_url:  # no repository (a local build without SAFETYKB_REPO_URL): no edit links
+        config.edit_uri = None
+    context = site_context(root, config.use_directory_urls, config.site_url, config.repo_url, config.edit_uri)
     try:
-        _site = load_site(root, directory_urls=config.use_directory_urls)
+        _site = load_site(root, context=context)
     except InvalidKnowledgeBase as error:
         raise PluginError("the records have problems; nothing was built, site/ is unchanged:\n"
                           + format_report(error.problems)) from None
@@ -66,9 +79,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _site is not None
+    # edit_uri (mkdocs.yml) points at the repository root, so a hand-written page edits docs_dir/<page>.
+    docs = Path(config.docs_dir).name
+    for file in files:
+        if file.generated_by is None:
+            file.edit_uri = f"{docs}/{file.src_uri}"
     for path, content in _site.pages.items():
         hidden = InclusionLevel.NOT_IN_NAV if path in _site.hidden else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, path, content=content, inclusion=hidden))
+        page = File.generated(config, path, content=content, inclusion=hidden)
+        if path in _site.records:
+            page.edit_uri = _site.records[path]  # "edit this page" opens the record's YAML file
+        files.append(page)
     for path, data in _site.files.items():
         files.append(File.generated(config, path, content=data))
     _deferred.clear()
@@ -106,7 +127,7 @@ def on_pre_page(page, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN2
     return page
 
 
-@event_priority(100)  # before any plugin reads the page's HTML (search)
+@event_priority(100)  # before any plugin reads the page's HTML
 def on_page_context(context, page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201
     if not fastbuild.serve_memo.content(page):
         fastbuild.render_deferred(page)
@@ -123,6 +144,26 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:  # noqa: ANN00
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    if _fast and fastbuild.serving:
-        memo = fastbuild.serve_memo
-        _log.info(f"safetykb: {memo.hits} pages unchanged since the last build, written as they were")
+    global _site
+    _site = None  # the generated pages are written; free them before Pagefind needs its own memory
+    gc.collect()
+    site_dir = Path(config.site_dir)
+    if fastbuild.serving:
+        if _fast:
+            _log.info(f"safetykb: {fastbuild.serve_memo.hits} pages unchanged since the last build, "
+                      "written as they were")
+        threading.Thread(target=_index_in_background, args=(site_dir,), daemon=True).start()
+        return
+    try:
+        index_site(site_dir)
+    except SearchIndexError as error:
+        raise PluginError(f"search index: {error}") from None
+
+
+def _index_in_background(site_dir: Path) -> None:
+    with fastbuild.index_lock:  # one Pagefind run at a time; a later rebuild indexes again after this one
+        try:
+            index_site(site_dir)
+            _log.info("search index updated")
+        except SearchIndexError as error:
+            _log.warning(f"search index: {error}")

@@ -37,9 +37,9 @@ from safetykb.core.results import (
     shown,
 )
 from safetykb.export.formats import to_results_csv
+from safetykb.site.charts import grouped_bars
 from safetykb.site.entries import Entries, paper_url, venue_text, when
 from safetykb.site.index import SiteIndex
-from safetykb.site.svg import grouped_hbars
 from safetykb.site.text import esc, ext_anchor, front_title, href, rel
 
 RESULTS_INDEX = "results/index.md"
@@ -177,7 +177,7 @@ def category_block(index: SiteIndex, result: str, src: str) -> list[str]:
 
     series = [(index.name(r.system), [item(r.system, c) for c in names]) for r in rows]
     title = f"{result_title(index, result)} by {label}"
-    chart = grouped_hbars(f"{index.name(data['benchmark']) if data.get('benchmark') in index.kind else ''} "
+    chart = grouped_bars(f"{index.name(data['benchmark']) if data.get('benchmark') in index.kind else ''} "
                           f"{data.get('setting')}: {metric_label(data)} by {label}", names, series, high)
     head = (f"<thead><tr><th>{esc(label.capitalize())}</th>"
             + "".join(f'<th data-sort-method="number">{esc(index.name(r.system))}</th>' for r in rows)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from safetykb.site.charts import stacked_bars
 from safetykb.site.index import SiteIndex
-from safetykb.site.svg import stacked_bars
-from safetykb.site.text import esc, rel
+from safetykb.site.search_marks import PAGES, indexed, marks
+from safetykb.site.text import esc, front, rel
 
 STATS_PAGE = "statistics.md"
 #: (table id, paper field, taxonomy kind, heading)
@@ -30,12 +31,24 @@ def per_year(index: SiteIndex, field: str, kind: str) -> dict[str, Counter[int]]
     return counts
 
 
+#: What each chart's caption says about counting (DESIGN 6: a paper with two families counts in both).
+COUNTING = {"model": "A paper counts once under each top-level model family its record names: a paper on both LLMs "
+                     "and vision-language models adds to both, so a bar can exceed that year's number of papers.",
+            "attack": "An attack paper counts once under each top-level attack type it proposes (subtypes roll up "
+                      "to their top-level type); a paper proposing two types adds to both.",
+            "defense": "A defense paper counts once under each top-level defense type it proposes (subtypes roll "
+                       "up); a paper proposing two types adds to both."}
+
+
 def statistics_page(index: SiteIndex) -> str:
     src = STATS_PAGE
     years = sorted({int(index.rec(p)["year"]) for p in index.papers})
-    out = ["# Statistics", "",
-           f"{len(index.papers)} papers from {years[0] if years else '–'} to {years[-1] if years else '–'}. "
-           "A paper counts once under each top-level type its record names (subtypes roll up).", ""]
+    intro = (f"# Statistics\n\n{len(index.papers)} papers from {years[0] if years else '–'} to "
+             f"{years[-1] if years else '–'}, per year by model family, attack type and defense type, and by venue "
+             "and contribution. A paper counts once under each top-level type its record names (subtypes roll up).")
+    out = [front(description=esc(f"{len(index.papers)} papers on large-model safety per year, by model family, "
+                                 "attack type and defense type; venues and contributions.")) + indexed(intro),
+           marks("Statistics", "Page", PAGES)]
     for table_id, field, kind, heading in BREAKDOWNS:
         counts = per_year(index, field, kind)
         roots = [r for r in index.roots(kind) if r in counts]
@@ -44,7 +57,7 @@ def statistics_page(index: SiteIndex) -> str:
             out += ["*No papers yet.*", ""]
             continue
         series = [(index.name(r), [counts[r][y] for y in years]) for r in roots]
-        out += [stacked_bars(heading, years, series), ""]
+        out += [stacked_bars(heading, years, series, COUNTING[kind]), ""]
         out += [f"??? info \"The numbers: {heading.lower()}\"", "",
                 f"    <div class=\"kb-table\" id=\"{table_id}\" markdown>", ""]
         head = "| year | " + " | ".join(f"[{esc(index.name(r))}]({rel(src, index.page(r))})" for r in roots)

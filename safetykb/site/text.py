@@ -44,7 +44,29 @@ def front_title(text: str) -> str:
     """Front matter giving a page its title as escaped text. Material inserts `page.meta.title` into <title>
     and the header verbatim, whereas a title taken from the first heading passes through Jinja's `striptags`,
     which turns entities back into markup; so every page titled by record text sets it here."""
-    return f"---\ntitle: \"{text}\"\n---\n\n"
+    return front(title=text)
+
+
+def front(title: str | None = None, description: str | None = None, hide: tuple[str, ...] = ()) -> str:
+    """A page's front matter: title and description as escaped text (both already through `esc`: the theme
+    inserts them verbatim into <title> and the meta description / OpenGraph tags), and Material's `hide`."""
+    lines = ["---"]
+    if title is not None:
+        lines.append(f'title: "{title}"')
+    if description:
+        lines.append(f'description: "{description}"')
+    if hide:
+        lines += ["hide:", *(f"  - {h}" for h in hide)]
+    return "\n".join([*lines, "---", "", ""])
+
+
+def summary_text(value: object, limit: int = 200) -> str:
+    """Plain text cut at a word boundary to at most `limit` characters (with an ellipsis), for descriptions."""
+    text = " ".join(str(value).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-—")
+    return cut + "…"
 
 
 def safe_url(value: object) -> str | None:
@@ -93,6 +115,11 @@ def href(src: str, dest: str, directory_urls: bool = True) -> str:
     Entries and chips are raw HTML (Markdown's inline pass over thousands of links was most of the
     build), so they link to final URLs; tests check that every such link lands on a built page."""
     return ("../" * depth(src, directory_urls) + page_url(dest, directory_urls)) or "./"
+
+
+def file_href(src: str, path: str, directory_urls: bool = True) -> str:
+    """Relative URL from the page built from `src` to a file of the site ('feed.xml', 'downloads/kb.json')."""
+    return "../" * depth(src, directory_urls) + path
 
 
 def rel(src: str, dest: str) -> str:

@@ -65,10 +65,11 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture()
-def page(browser: object) -> Iterator[object]:
-    """A fresh page that records console errors, page errors and dialogs, and allows only local requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+def open_tab(browser: object, width: int = 1280, height: int = 900, scheme: str = "light") -> tuple[object, object]:
+    """A new context and page that record console errors, page errors and dialogs, and allow only local
+    requests; `scheme` is the emulated prefers-color-scheme (Material picks its palette from it)."""
+    context = browser.new_context(viewport={"width": width, "height": height},  # type: ignore[attr-defined]
+                                  color_scheme=scheme)
     tab = context.new_page()
     tab.console_errors = []
     tab.dialogs = []
@@ -91,5 +92,20 @@ def page(browser: object) -> Iterator[object]:
             route.abort()  # type: ignore[attr-defined]
 
     context.route("**/*", guard)
+    return context, tab
+
+
+@pytest.fixture()
+def page(browser: object) -> Iterator[object]:
+    """A desktop-sized page (1280 x 900)."""
+    context, tab = open_tab(browser)
+    yield tab
+    context.close()
+
+
+@pytest.fixture()
+def phone(browser: object) -> Iterator[object]:
+    """A phone-sized page (390 x 844, the width of a current iPhone)."""
+    context, tab = open_tab(browser, 390, 844)
     yield tab
     context.close()

@@ -51,9 +51,10 @@ def test_siuo_leaderboard_sorts_by_clicking_a_header(page, real_url: str) -> Non
 def test_mm_safetybench_breakdown_has_a_chart_and_its_numbers(page, real_url: str) -> None:
     page.goto(real_url + "results/ye2025survey-mm-safetybench-typo/")
     page.wait_for_load_state("networkidle")
-    chart = page.locator("svg.kb-bars")
+    chart = page.locator("div.kb-chart--grouped")
     assert chart.count() == 1 and chart.bounding_box()["width"] > 500
-    assert chart.locator("rect").count() == 39  # 13 scenarios x 3 systems
+    assert chart.locator(".kb-seg").count() == 39  # 13 scenarios x 3 systems
+    assert chart.locator(".kb-group-bars").count() == 13 and chart.get_attribute("role") == "img"
     numbers = "div.kb-breakdown table"
     assert page.locator(f"{numbers} tbody tr").count() == 13
     assert page.locator(f"{numbers} tfoot").inner_text().split() == ["Average", "(published)", "71.52", "72.15",

@@ -10,17 +10,19 @@ from tests.site_kb import HOSTILE_TITLE, RENAMED
 
 
 def search(page, text: str, wanted: str) -> object:
-    """Type into Material's search until the worker has its index and a result links to `wanted`."""
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    result = page.locator(f".md-search-result__item a[href*='{wanted}']").first
-    for _attempt in range(20):
+    """Open the header's search dialog, type, and wait until a result links to `wanted` (Pagefind loads its
+    index on first use)."""
+    if not page.locator("[data-kb-search-dialog][open]").count():
+        page.locator("[data-kb-search-open]").click()
+    box = page.locator("#kb-q-header")
+    result = page.locator(f"[data-kb-search-dialog] .kb-search__item a[href*='{wanted}']").first
+    for _attempt in range(10):
         box.fill("")
         box.press_sequentially(text, delay=20)
         try:
-            result.wait_for(timeout=1000)
+            result.wait_for(timeout=2000)
             return result
-        except Exception:  # the search worker may still be building its index
+        except Exception:  # the index chunks may still be loading
             continue
     raise AssertionError(f"searching {text!r} never listed {wanted}")
 
@@ -61,22 +63,30 @@ def _rows(page) -> int:
     return page.locator("#kb-explorer tbody tr").count()
 
 
+def _pick(page, name: str, value: str) -> None:
+    """Tick one value of a multi-value explorer filter (its panel opens, then closes again)."""
+    page.locator(f"details[data-filter={name}] > summary").click()
+    page.check(f"input[name={name}][value='{value}']")
+    page.locator(f"details[data-filter={name}] > summary").click()
+
+
 def test_explorer_filter_cuts_rows_and_survives_reload(page, site_url: str) -> None:
     page.goto(site_url + "explorer/")
     page.locator("#kb-explorer[data-ready=true]").wait_for()
     everything = _rows(page)
     assert everything == 10
-    page.select_option("select[name=model]", "dm")
+    _pick(page, "model", "dm")
     assert 0 < _rows(page) < everything
     assert parse_qs(urlparse(page.url).query) == {"model": ["dm"]}
-    page.select_option("select[name=attack]", "jailbreak")
+    _pick(page, "attack", "jailbreak")
     assert _rows(page) == 1
     assert "Prompts that Jailbreak" in page.locator("#kb-explorer tbody").inner_text()
     page.reload()
     page.locator("#kb-explorer[data-ready=true]").wait_for()
     assert _rows(page) == 1
-    assert page.locator("select[name=model]").input_value() == "dm"
-    assert page.locator("select[name=attack]").input_value() == "jailbreak"
+    assert page.locator("input[name=model][value=dm]").is_checked()
+    assert page.locator("input[name=attack][value=jailbreak]").is_checked()
+    assert "Diffusion models" in page.locator("details[data-filter=model] .kb-multi__value").inner_text()
     page.goto(site_url + "explorer/?q=figstep")
     page.locator("#kb-explorer[data-ready=true]").wait_for()
     assert _rows(page) == 1
@@ -84,9 +94,30 @@ def test_explorer_filter_cuts_rows_and_survives_reload(page, site_url: str) -> N
     page.locator("#kb-explorer[data-ready=true]").wait_for()
     assert "Cleaning Trigger Frames" in page.locator("#kb-explorer tbody").inner_text()
     page.locator("th[data-sort=title]").click()
-    titles = page.locator("#kb-explorer tbody td.kb-col-title > a").all_inner_texts()
+    titles = page.locator("#kb-explorer tbody th.kb-col-title > a").all_inner_texts()
     assert titles == sorted(titles, key=str.lower)
     assert "sort=title" in page.url
+    assert not page.console_errors
+
+
+def test_explorer_filters_take_several_values(page, site_url: str) -> None:
+    """Two values of one filter widen the view (either matches); a second filter narrows it (both hold)."""
+    page.goto(site_url + "explorer/?model=dm")
+    page.locator("#kb-explorer[data-ready=true]").wait_for()
+    diffusion = _rows(page)
+    page.goto(site_url + "explorer/?model=vlm")
+    page.locator("#kb-explorer[data-ready=true]").wait_for()
+    vlm = _rows(page)
+    _pick(page, "model", "dm")
+    assert sorted(parse_qs(urlparse(page.url).query)["model"]) == ["dm", "vlm"]
+    both = _rows(page)
+    assert max(diffusion, vlm) < both <= diffusion + vlm
+    assert page.locator("details[data-filter=model] .kb-multi__value").inner_text() == "2 selected"
+    _pick(page, "contribution", "defense")
+    assert 0 < _rows(page) < both
+    page.locator("details[data-filter=model] > summary").click()
+    page.locator("details[data-filter=model] .kb-multi__clear").click()
+    assert "model" not in parse_qs(urlparse(page.url).query)
     assert not page.console_errors
 
 
