@@ -224,6 +224,9 @@ class Bench:
                     log.seek(0)
                     return {"serve_ok": False, "serve_error": log.read().decode(errors="replace")[-1000:]}
                 started = time.perf_counter() - start
+                # Settled, as when someone edits a record: the first build's search index (written in the
+                # background by the hook) is there.
+                _poll(f"{base}pagefind/pagefind.js", lambda body: True, 120, proc)
                 url = f"{base}papers/{paper_file(root, 2).stem}/"
                 if _poll(url, lambda body: True, 60, proc) is None:
                     return {"serve_ok": False, "serve_error": f"{url} not served"}

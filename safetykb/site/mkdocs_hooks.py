@@ -109,9 +109,9 @@ def on_nav(nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - m
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a jinja2.Environment
     if _fast:
+        fastbuild.add_known_template(env)  # first: a new loader empties the template cache NavMemo wraps
         fastbuild.NavMemo(lambda page: page.file.src_uri not in _nav_pages,
                           list(config.theme.get("features") or [])).install(env)
-        fastbuild.add_known_template(env)
     return env
 
 
