@@ -108,7 +108,7 @@ def test_mm_safetybench_shows_13_scenarios_3_settings_3_systems_and_the_publishe
         for system, value in zip(systems, foot[1:], strict=True):
             found[("mm-safetybench", setting, system, "")] = value
     assert found == expected  # 13 scenarios x 3 settings x 3 systems, and the published averages
-    assert html.count('class="kb-chart kb-bars"') == 3  # one chart per setting, the numbers beneath
+    assert html.count('class="kb-chart kb-chart--grouped"') == 3  # one chart per setting, the numbers beneath
     assert "is not the mean of its 13 scenarios (44.40); kept as published" in html
 
 

@@ -250,3 +250,20 @@ def test_a_flood_of_unknown_keys_and_ids_is_reported_briefly(kb_copy: Path) -> N
     assert any(line.startswith("papers/2024/doe2024ids.yaml:11:") and line.endswith(
         "and more: `not_duplicate_of` lists 12,000 ids and only the first 20 problems are listed; fix those first")
         for line in lines)
+
+
+
+def test_every_paper_record_is_in_the_one_record_style() -> None:
+    """The importer, add_paper and refresh write papers through one renderer (safetykb.core.recordfile): each
+    paper file is what that renderer makes of its data, so a rewrite by any writer changes only the lines whose
+    data changed. (Result sets: `scripts/import_results.py --check` reports a file its importer would change.)"""
+    from safetykb.core.recordfile import render
+    from safetykb.core.yamlsafe import read_record
+
+    drifted = []
+    for path in sorted((REPO / "papers").glob("*/*.yaml")):
+        data, text, error = read_record(path)
+        assert error is None, path
+        if render(data, "paper") != text:
+            drifted.append(str(path.relative_to(REPO)))
+    assert drifted == []

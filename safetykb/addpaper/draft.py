@@ -16,18 +16,18 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from safetykb.addpaper.classify import Classification
 from safetykb.core.layout import FOLDERS
 from safetykb.core.problems import Problem, display_path
+from safetykb.core.recordfile import editor_hint
+from safetykb.core.recordfile import render as render_record
 from safetykb.core.schema import field_names
 from safetykb.core.validation import load_and_validate
 from safetykb.metadata.ids import base_id, unique_id
 from safetykb.metadata.model import Metadata
 
 #: First line of every paper record: lets editors check the file against the schema as it is typed.
-EDITOR_HINT = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json"
+EDITOR_HINT = editor_hint("paper")
 
 
 def draft_record(meta: Metadata, cls: Classification, taken: Container[str], *, status: str = "reviewed",
@@ -67,9 +67,8 @@ def record_path(root: Path, record: dict[str, Any]) -> Path:
 
 
 def render(record: dict[str, Any]) -> str:
-    """The record file's text: the editor hint, then the fields in block style, as the seed records."""
-    body = yaml.safe_dump(record, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
-    return f"{EDITOR_HINT}\n{body}"
+    """The record file's text (safetykb.core.recordfile: the style every writer shares)."""
+    return render_record(record, "paper")
 
 
 def problems_in(root: Path, target: Path, text: str, papers: tuple[Path, ...] = ()) -> list[Problem]:

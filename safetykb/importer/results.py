@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from safetykb.core.fileio import write_atomic
 from safetykb.core.layout import FOLDERS
 from safetykb.core.problems import Problem, display_path
+from safetykb.core.recordfile import Figure, editor_hint
+from safetykb.core.recordfile import render as render_record
 from safetykb.core.records import KnowledgeBase
 from safetykb.core.schema import field_names
 from safetykb.core.suggest import closest
 from safetykb.core.validation import load_and_validate
 
-EDITOR_HINT = "# yaml-language-server: $schema=../safetykb/schemas/result.schema.json"
+EDITOR_HINT = editor_hint("result")
 #: Columns of a results table: (name, required).
 COLUMNS: tuple[tuple[str, bool], ...] = (("system", True), ("value", True), ("setting", False),
                                          ("category", False), ("note", False))
@@ -192,27 +192,9 @@ def _entry_order(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: entry[k] for k in ("system", "value", "by_category", "note") if k in entry}
 
 
-class Figure(str):
-    """A figure as published ('100.00'); written into YAML as a plain number, digits unchanged."""
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_figure(dumper: yaml.SafeDumper, value: Figure) -> yaml.ScalarNode:
-    tag = "tag:yaml.org,2002:float" if "." in value else "tag:yaml.org,2002:int"
-    return dumper.represent_scalar(tag, str(value))
-
-
-_Dumper.add_representer(Figure, _represent_figure)
-
-
 def render(record: dict[str, Any]) -> str:
-    """The record file's text: the editor hint, then the fields in block style, figures as published."""
-    body = yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=110)
-    return f"{EDITOR_HINT}\n{body}"
+    """A result record's file text, figures as published (safetykb.core.recordfile)."""
+    return render_record(record, "result")
 
 
 def record_path(root: Path, record_id: str) -> Path:

@@ -102,7 +102,7 @@ def _range(text: str) -> dict[str, Any]:
     figures = [low.strip(), high.strip()]
     if not sep or not all(f.replace(".", "", 1).lstrip("-").isdigit() for f in figures):
         raise argparse.ArgumentTypeError(f"'{text}' is not MIN:MAX (for example 0:100)")
-    from safetykb.importer.results import Figure
+    from safetykb.core.recordfile import Figure
 
     return {"min": Figure(figures[0]), "max": Figure(figures[1])}
 

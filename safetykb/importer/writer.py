@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from safetykb.core.fileio import write_atomic
+from safetykb.core.recordfile import render as render_record
 from safetykb.core.schema import check as check_schema
 from safetykb.core.schema import field_names
 from safetykb.importer import LISTS
@@ -38,7 +39,6 @@ try:
 except AttributeError:  # pragma: no cover
     _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
 
-HEADER = "# yaml-language-server: $schema=../../safetykb/schemas/paper.schema.json\n"
 #: Keys in the order of the paper schema (the DESIGN order).
 FIELD_ORDER = tuple(field_names("paper"))
 LINK_ORDER = ("arxiv", "doi", "url", "code", "project")
@@ -160,10 +160,8 @@ def update_record(old: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(record: dict[str, Any]) -> str:
-    body = yaml.dump(
-        record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
-    )
-    return HEADER + body
+    """A paper record's file text (safetykb.core.recordfile: one style for every writer)."""
+    return render_record(record, "paper")
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Writing refreshed records: all files or none, and only a knowledge base that still validates.
 
-`prepare` turns the outcomes into file writes: each changed record rendered in the style its file
-already has (the importer's or add_paper's, whichever reproduces the file; else the importer's), a
+`prepare` turns the outcomes into file writes: each changed record rendered in the one style of record
+files (`core.recordfile`, which every writer shares, so a diff shows only what changed), a
 renamed record moved to `papers/<year>/<new id>.yaml`, and every reference to an old id in other
 records (each kind's paper-valued fields of `core.records.REFERENCES`: `not_duplicate_of`,
 `introduced_in`, ...) rewritten in place, the rest of those files untouched. `check` validates the
@@ -19,17 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safetykb.addpaper.draft import render as render_draft
 from safetykb.core.fileio import write_atomic
 from safetykb.core.layout import FOLDERS, record_files
 from safetykb.core.problems import Problem, display_path
+from safetykb.core.recordfile import render as render_record
 from safetykb.core.records import REFERENCES, ref_values
 from safetykb.core.validation import load_and_validate
 from safetykb.core.yamlsafe import parse_record, read_record
-from safetykb.importer.writer import render as render_import
 from safetykb.refresh.plan import Change, Outcome
-
-RENDERERS = (render_import, render_draft)
 
 
 class ApplyError(Exception):
@@ -43,14 +40,6 @@ class Write:
     path: Path
     text: str
     remove: Path | None = None
-
-
-def render_like(old_text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
-    """The new record in the style of the old file, so a diff shows only what changed."""
-    for render in RENDERERS:
-        if render(old) == old_text:
-            return render(new)
-    return render_import(new)
 
 
 def paper_fields(kind: str) -> list[str]:
@@ -87,7 +76,7 @@ def prepare(root: Path, outcomes: list[Outcome]) -> tuple[list[Write], list[Chan
             target = root / FOLDERS["paper"] / str(new["year"]) / f"{new['id']}.yaml"
             if target != path and target.exists():
                 raise ApplyError(f"{display_path(target)} already exists: cannot move {rid} there")
-            writes.append(Write(target, render_like(text, data, new), path if target != path else None))
+            writes.append(Write(target, render_record(new, "paper"), path if target != path else None))
         elif fields:
             expected = dict(data)
             for name in fields:

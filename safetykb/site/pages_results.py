@@ -22,6 +22,7 @@ through `esc`; only http(s) URLs become links.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -40,9 +41,11 @@ from safetykb.export.formats import to_results_csv
 from safetykb.site.charts import grouped_bars
 from safetykb.site.entries import Entries, paper_url, venue_text, when
 from safetykb.site.index import SiteIndex
-from safetykb.site.text import esc, ext_anchor, front_title, href, rel
+from safetykb.site.search_marks import RESULTS, indexed, marks
+from safetykb.site.text import esc, ext_anchor, front, href, rel
 
 RESULTS_INDEX = "results/index.md"
+SYSTEMS_INDEX = "systems/index.md"
 RESULTS_CSV = "downloads/results.csv"
 #: Beyond this many result sets the navigation lists only the Results page (mkdocs renders the nav into
 #: every page, so a long nav costs build time on every page).
@@ -249,7 +252,11 @@ def result_page(index: SiteIndex, entries: Entries, result: str) -> str:
     bench = data.get("benchmark")
     back = (f"{entries.chip(bench, src)} · " if bench in index.kind else "") + \
         f'<a href="{href(src, RESULTS_INDEX, index.directory_urls)}">all leaderboards</a>'
-    return "\n".join([front_title(title) + f"# {title}", "",
+    about = (f"{title}: how {len(q.leaderboard(index.graph, result))} evaluated systems score, as "
+             f"{esc(data.get('source'))} reports.")  # title is escaped already
+    plain = html.unescape(title)
+    return "\n".join([front(title=title, description=about) + indexed(f"# {title}"),
+                      marks(plain, "Leaderboard", RESULTS),
                       f'<span class="kb-kind">Result set</span> <code class="kb-id">{esc(result)}</code> · {back}', "",
                       *leaderboard_block(index, entries, result, src, level="")])
 
@@ -273,7 +280,14 @@ def benchmark_section(index: SiteIndex, entries: Entries, node: str, results: li
 def system_page(index: SiteIndex, entries: Entries, node: str, results: list[str]) -> str:
     src = index.page(node)
     data = index.rec(node)
-    out = [front_title(esc(index.name(node))) + f"# {esc(index.name(node))}", "",
+    name = index.name(node)
+    family = index.name(data["family"]) if data.get("family") in index.kind else ""
+    aliases = ", ".join(data.get("aliases") or [])
+    about = f"{name}: an evaluated {family or 'model'}" + (f" ({data['size']})" if data.get("size") else "") + \
+        f", with its {len(results)} result set{'s' if len(results) != 1 else ''} in the knowledge base."
+    out = [front(title=esc(name), description=esc(about))
+           + indexed(f"# {esc(name)}" + (f"\n\n<small>{esc(aliases)}</small>" if aliases else "")),
+           marks(name, "Evaluated system", RESULTS, filters=[("family", family)]),
            f'<span class="kb-kind">Evaluated system</span> <code class="kb-id">{esc(node)}</code>', ""]
     facts = [("Model family", _family(index, entries, src, node)),
              ("Size", esc(data.get("size") or "not stated")),
@@ -354,24 +368,39 @@ def results_index(index: SiteIndex, entries: Entries, boards: dict[str, list[str
                 '<div class="kb-leaderboard" id="kb-all-leaderboards"><table><thead><tr><th>Benchmark</th>'
                 '<th>Setting</th><th>Metric</th><th data-sort-method="number">Systems</th><th>Best</th>'
                 f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>", ""]
-    out += ["## Evaluated systems", ""]
+    out += ["## Evaluated systems", "", *systems_table(index, entries, src, systems)]
+    return "\n".join(out)
+
+
+def systems_table(index: SiteIndex, entries: Entries, src: str, systems: dict[str, list[str]]) -> list[str]:
+    """Every evaluated system with its family, size, access, organisation and number of result sets."""
     names = index.of("system")
     if not names:
-        out += ["*None yet.*", ""]
-    else:
-        rows = []
-        for node in names:
-            data = index.rec(node)
-            rows.append(f"<tr><td>{system_chip(index, src, node)}</td><td>{_family(index, entries, src, node)}</td>"
-                        f'<td data-sort="{_size_key(data.get("size"))}">{esc(data.get("size") or "–")}</td>'
-                        f'<td>{esc(ACCESS_WORDS.get(data.get("access"), data.get("access") or ""))}</td>'
-                        f'<td>{esc(data.get("organization") or "")}</td>'
-                        f'<td data-sort="{len(systems.get(node, []))}">{len(systems.get(node, []))}</td></tr>')
-        out += ['<div class="kb-leaderboard" id="kb-all-systems"><table><thead><tr><th>System</th><th>Family</th>'
-                '<th data-sort-method="number">Size</th><th>Access</th><th>Organization</th>'
-                f'<th data-sort-method="number">Result sets</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-                "</table></div>", ""]
-    return "\n".join(out)
+        return ["*None yet.*", ""]
+    rows = []
+    for node in names:
+        data = index.rec(node)
+        rows.append(f"<tr><td>{system_chip(index, src, node)}</td><td>{_family(index, entries, src, node)}</td>"
+                    f'<td data-sort="{_size_key(data.get("size"))}">{esc(data.get("size") or "–")}</td>'
+                    f'<td>{esc(ACCESS_WORDS.get(data.get("access"), data.get("access") or ""))}</td>'
+                    f'<td>{esc(data.get("organization") or "")}</td>'
+                    f'<td data-sort="{len(systems.get(node, []))}">{len(systems.get(node, []))}</td></tr>')
+    return ['<div class="kb-leaderboard" id="kb-all-systems"><table><thead><tr><th>System</th><th>Family</th>'
+            '<th data-sort-method="number">Size</th><th>Access</th><th>Organization</th>'
+            f'<th data-sort-method="number">Result sets</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table></div>", ""]
+
+
+def systems_index(index: SiteIndex, entries: Entries, systems: dict[str, list[str]]) -> str:
+    """The folder page of systems/: every evaluated system, linking to its page."""
+    src = SYSTEMS_INDEX
+    return "\n".join([front(title="Evaluated systems",
+                             description="The concrete models that result sets report figures for: family, size, "
+                                         "access and organisation."),
+                       "# Evaluated systems", "",
+                       "Concrete models that result sets report figures for, distinct from the model families of "
+                       f'the taxonomy. [All leaderboards]({rel(src, RESULTS_INDEX)}).', "",
+                       *systems_table(index, entries, src, systems)])
 
 
 def family_section(index: SiteIndex, node: str) -> str:
@@ -414,4 +443,7 @@ def add_results(site: Any, index: SiteIndex, entries: Entries) -> None:
         if index.page(node) in pages:
             pages[index.page(node)] += family_section(index, node)
     pages[RESULTS_INDEX] = results_index(index, entries, boards, systems)
+    if index.of("system"):
+        pages[SYSTEMS_INDEX] = systems_index(index, entries, systems)
+        site.hidden.add(SYSTEMS_INDEX)
     site.files[RESULTS_CSV] = to_results_csv(index.graph)

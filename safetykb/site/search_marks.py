@@ -16,6 +16,7 @@ from safetykb.site.text import esc
 
 #: The `section` filter's values, which the search box offers as tabs (kb-search.js reads them from the index).
 PAPERS, TAXONOMY, RESOURCES, PAGES = "Papers", "Taxonomy", "Benchmarks and datasets", "Site pages"
+RESULTS = "Results and systems"
 #: Weight (Pagefind: 0-10, quadratic) of a taxonomy node's or resource's own names, so its page ranks above
 #: the papers that mention it; a paper's method name gets the same weight.
 NAME_WEIGHT = 10
