@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import FIXTURE_KB, REPO
+
+# The caches' sealing key (safetykb.core.sealed) of the test run, not of the user running it; scripts started
+# by the tests inherit it.
+os.environ.setdefault("SAFETYKB_SEAL_DIR", tempfile.mkdtemp(prefix="safetykb-seal-"))
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ def test_bench_reports_every_figure(report: dict) -> None:
     for key in BYTES:
         assert key in report["budgets"], key
     assert report["all_ok"] is True
-    assert report["sizes"] == {"1k": 80, "10k": 150}
+    assert report["sizes"] == {"1k": 100, "10k": 200}
     for key in ("query_seconds_real", "query_seconds_10k", "query_cold_seconds_real", "query_cold_seconds_10k"):
         assert isinstance(report[key], int | float) and report[key] > 0, (key, report[key])
     assert report["query_budget_basis"] in ("warm", "cold")
@@ -63,7 +63,7 @@ def test_bench_reports_every_figure(report: dict) -> None:
 def test_bench_measures_each_knowledge_base(report: dict) -> None:
     results = report["results"]
     assert set(results) == {"real", "small", "large"}
-    assert results["large"]["papers"] == 150 and results["small"]["papers"] >= 80
+    assert results["large"]["papers"] == 200 and results["small"]["papers"] >= 100
     for result in results.values():
         assert result["problems"] == 0 and result["validate_ok"] and result["build_ok"]
         assert result["weight_ok"] and result["results_shown"] > 0, result.get("weight_error")

@@ -201,7 +201,7 @@ def test_invalid_knowledge_base_exits_1_with_validator_messages(kb_copy: Path) -
 def test_cache_is_written_and_never_answers_from_stale_data(kb_copy: Path) -> None:
     first = query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True)
     assert first.stdout == "zhang2024trojvlm\n"
-    assert (kb_copy / ".cache" / "query-graph.pickle").is_file()
+    assert (kb_copy / ".cache" / "kb.json").is_file()
     # same size, same mtime, different content: only a content hash notices
     record = kb_copy / "papers" / "2024" / "zhang2024trojvlm.yaml"
     stat = record.stat()
@@ -225,15 +225,14 @@ def test_cache_is_written_and_never_answers_from_stale_data(kb_copy: Path) -> No
 def test_broken_or_unwritable_cache_falls_back_silently(kb_copy: Path) -> None:
     shutil.rmtree(kb_copy / ".cache", ignore_errors=True)
     (kb_copy / ".cache").mkdir()
-    (kb_copy / ".cache" / "query-graph.pickle").write_bytes(b"not a pickle at all")
+    (kb_copy / ".cache" / "kb.json").write_bytes(b"not a cache at all")
     done = query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True)
     assert (done.returncode, done.stdout, done.stderr.splitlines()[0]) == (
         0,
         "zhang2024trojvlm\n",
         "attacks on vlm (+ 1 subtype): 1 paper",
     )
-    (kb_copy / ".cache" / "query-graph.pickle").unlink()
-    (kb_copy / ".cache").rmdir()
+    shutil.rmtree(kb_copy / ".cache")
     (kb_copy / ".cache").write_text("a file where the cache folder would go")
     done = query("attacks on VLMs", "-f", "ids", root=kb_copy, cache=True)
     assert (done.returncode, done.stdout) == (0, "zhang2024trojvlm\n")

@@ -116,6 +116,12 @@ def _section_labels(path: Path) -> dict[str, list[str]]:
     return labels
 
 
+def real_papers_needed(source: Path) -> int:
+    """How many real papers every synthetic knowledge base starts from (those the taxonomy and the result
+    sets point at): the smallest size `generate` can make."""
+    return len(_Taxonomy(source).needed_papers)
+
+
 def generate(source: Path, dest: Path, n_papers: int, seed: int = 7) -> dict[str, int]:
     """Write a knowledge base of n_papers papers into dest (taxonomy and site files copied from source).
 

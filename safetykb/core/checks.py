@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from safetykb.core.chars import describe, first_forbidden, has_forbidden
-from safetykb.core.duplicates import arxiv_key, find_duplicates, valid_arxiv, valid_doi
+from safetykb.core.duplicates import arxiv_key, duplicates_of, find_duplicates, valid_arxiv, valid_doi
 from safetykb.core.layout import TREE_KINDS
 from safetykb.core.problems import ERROR, WARNING, display_path
 from safetykb.core.records import KIND_WORDS, REFERENCES, KnowledgeBase, former_index, ref_items, ref_values
@@ -147,18 +147,30 @@ class CrossChecker:
         #: Names of files that could not be read: a reference to one is not reported as unknown, since
         #: the file's own error says what to fix (one YAML typo must not bury it under false errors).
         self.unreadable = unreadable
+        self.scope: set[Path] | None = None  # set by run()
 
-    def run(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
+    def run(self, seen_ids: dict[str, list[tuple[str, Path]]], scope: set[Path] | None = None) -> Iterator[Finding]:
+        """Every finding; with a scope, only the findings in those files (the same ones), skipping the work
+        for records outside it where a check goes record by record."""
+        self.scope = scope
+        for finding in self._run(seen_ids):
+            if scope is None or finding.path in scope:
+                yield finding
+
+    def _run(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
         yield from self._unique_ids(seen_ids)
         yield from self._former_ids()
         yield from self._references()
         yield from self._cycles()
         yield from self._duplicates()
-        yield from classification_findings(self.kb, self.paths)
+        yield from classification_findings(self.kb, self.paths, self.scope)
         yield from check_contributions(self.kb, self.paths)
         from safetykb.core.result_checks import check_results  # it builds on Finding, defined here
 
         yield from check_results(self.kb, self.paths)
+
+    def _in_scope(self, kind: str, record_id: str) -> bool:
+        return self.scope is None or self.paths[(kind, record_id)] in self.scope
 
     def _unique_ids(self, seen_ids: dict[str, list[tuple[str, Path]]]) -> Iterator[Finding]:
         for record_id, places in seen_ids.items():
@@ -176,6 +188,8 @@ class CrossChecker:
     def _former_ids(self) -> Iterator[Finding]:
         """A former id stays with one paper for good: never an id in use, never claimed by two papers."""
         for paper_id, record in sorted(self.kb.papers.items()):
+            if not self._in_scope("paper", paper_id):
+                continue
             path = self.paths[("paper", paper_id)]
             for i, old in enumerate(record.get("former_ids") or []):
                 if not isinstance(old, str):
@@ -194,6 +208,8 @@ class CrossChecker:
     def _references(self) -> Iterator[Finding]:
         for kind, fields in REFERENCES.items():
             for record_id, record in self.kb.of(kind).items():
+                if not self._in_scope(kind, record_id):
+                    continue
                 path = self.paths[(kind, record_id)]
                 for field, targets in fields.items():
                     items = list(ref_items(record, field))
@@ -260,7 +276,11 @@ class CrossChecker:
 
     def _duplicates(self) -> Iterator[Finding]:
         papers = sorted(self.kb.papers.items())
-        for dup in find_duplicates(papers):
+        if self.scope is None:
+            found = find_duplicates(papers)
+        else:
+            found = duplicates_of(papers, {i for i, _r in papers if self._in_scope("paper", i)})
+        for dup in found:
             path = self.paths[("paper", dup.later)]
             first = display_path(self.paths[("paper", dup.earlier)])
             pointer: Pointer = tuple(dup.field.split("."))
@@ -355,7 +375,8 @@ def _lineage(nodes: dict[str, dict[str, Any]], node: str) -> list[str]:
         chain.append(parent)
 
 
-def classification_findings(kb: KnowledgeBase, paths: dict[tuple[str, str], Path]) -> Iterator[Finding]:
+def classification_findings(kb: KnowledgeBase, paths: dict[tuple[str, str], Path],
+                            scope: set[Path] | None = None) -> Iterator[Finding]:
     """Warnings for the classification rules of CONTRIBUTING.md that records can show broken:
 
     - a defense paper counters an attack type that none of its defense types counters (a defense type
@@ -364,10 +385,14 @@ def classification_findings(kb: KnowledgeBase, paths: dict[tuple[str, str], Path
     - a defense paper without counters whose defense types are all specific (none is `general`): it
       should name the threat it defends against and evaluates against;
     - a background paper with attacks, defenses, counters or evaluates: background studies no threat.
+
+    With a scope, only the papers whose files are in it.
     """
     attacks, defenses = kb.of("attack"), kb.of("defense")
     for paper_id, paper in sorted(kb.papers.items()):
         path = paths[("paper", paper_id)]
+        if scope is not None and path not in scope:
+            continue
         types = [t for t in ref_values(paper.get("defenses")) if t in defenses]
         if "background" in ref_values(paper.get("contribution")):
             for field in THREAT_FIELDS:

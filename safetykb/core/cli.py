@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
+from safetykb.core import snapshot
 from safetykb.core.layout import repo_root
 from safetykb.core.problems import format_report
-from safetykb.core.validation import load_and_validate
+from safetykb.core.validation import Result, load_and_validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="knowledge base root (default: this checkout)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the count line")
     parser.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated snapshot in <root>/.cache/ "
+                             "(also SAFETYKB_NO_CACHE=1)")
     args = parser.parse_args(argv)
     root = (args.root or repo_root()).resolve()
     if not (root / "papers").is_dir() and not (root / "taxonomy").is_dir():
@@ -34,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             print(f"validate.py: {path}: no such file or folder", file=sys.stderr)
             return 2
-    result = load_and_validate(root, args.paths or None)
+    use_cache = not args.no_cache and os.environ.get("SAFETYKB_NO_CACHE", "") in ("", "0")
+    result = _validate(root, args.paths, use_cache)
     failed = not result.ok or (args.strict and result.warnings)
     if not failed:
         if result.warnings and not args.quiet:
@@ -48,3 +55,24 @@ def main(argv: list[str] | None = None) -> int:
         report = report.splitlines()[-1]
     print(report)
     return 1
+
+
+def _validate(root: Path, paths: list[Path], use_cache: bool) -> Result:
+    """Every file checked, or with PATHS and a validated snapshot (`core.snapshot`), PATHS checked against
+    the others' known records (the same problems for PATHS, without reading the rest again). A full run
+    that finds no error leaves the snapshot for the next run."""
+    if not use_cache:
+        return load_and_validate(root, paths or None)
+    if not paths:  # everything is read anyway: the snapshot is made from what was read
+        started = time.time_ns()
+        result = load_and_validate(root)
+        if not result.problems:
+            listing = snapshot.listing_of(root, result, started)
+            snap = snapshot.Snapshot.read(root)
+            if snap is None or snap.key != listing.key():
+                snapshot.write(root, result, listing)
+        return result
+    snap = snapshot.Snapshot.read(root)
+    listing = snapshot.scan(root, snap)
+    return load_and_validate(root, paths, known=snap.known(listing) if snap is not None else None,
+                             scanned=(listing.files, listing.outside))

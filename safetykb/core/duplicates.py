@@ -331,3 +331,95 @@ def find_duplicates(papers: Iterable[tuple[str, dict[str, Any]]], index: PaperIn
             found.append(dup)
         index.add(paper_id, record)
     return found
+
+
+
+#: A paper as PaperIndex compares it: arXiv key, DOI key, normalised title, and the title's two block keys.
+_Keys = tuple[str | None, str | None, str | None, str | None, str | None]
+
+
+def _fields(record: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    links = record.get("links") or {}
+    arxiv = links.get("arxiv") if isinstance(links, dict) else None
+    doi = links.get("doi") if isinstance(links, dict) else None
+    title = record.get("title")
+    return (arxiv if isinstance(arxiv, str) else None, doi if isinstance(doi, str) else None,
+            title if isinstance(title, str) else None)
+
+
+#: (arXiv id, DOI, title) -> keys, as `_keys` made them; `remember_keys` adds those a snapshot kept.
+_KEYS: dict[tuple[str | None, str | None, str | None], _Keys] = {}
+
+
+def _keys(record: dict[str, Any]) -> _Keys:
+    fields = _fields(record)
+    found = _KEYS.get(fields)
+    if found is None:
+        arxiv, doi, title = fields
+        norm = normalise_title(title) if title is not None else None
+        head, tail = PaperIndex._block_keys(norm) if norm is not None else (None, None)
+        found = (arxiv_key(arxiv) if arxiv is not None else None, doi_key(doi) if doi is not None else None,
+                 norm, head, tail)
+        if len(_KEYS) > 200_000:  # a bound for long-lived processes (mkdocs serve)
+            _KEYS.clear()
+        _KEYS[fields] = found
+    return found
+
+
+def paper_keys(record: dict[str, Any]) -> list[Any]:
+    """What `remember_keys` takes back for a record: its fields and its keys (JSON data)."""
+    return [list(_fields(record)), list(_keys(record))]
+
+
+def remember_keys(entries: Iterable[Any]) -> None:
+    """Take keys made earlier by this code (`paper_keys`, kept in the validated snapshot), so that checking a
+    few changed papers against 10,000 others needs no title normalised again."""
+    for fields, keys in entries:
+        if len(fields) == 3 and len(keys) == 5:
+            _KEYS[tuple(fields)] = tuple(keys)  # type: ignore[assignment]
+
+
+def _same_id(a: _Keys, b: _Keys) -> bool:
+    return (a[0] is not None and a[0] == b[0]) or (a[1] is not None and a[1] == b[1])
+
+
+def _could_matter(a: _Keys, b: _Keys) -> bool:
+    """Whether PaperIndex.find can answer b for a: the same arXiv id, DOI or title, or a title in a's blocks."""
+    return _same_id(a, b) or (a[2] is not None and (a[2] == b[2] or a[3] == b[3] or a[4] == b[4]))
+
+
+def duplicates_of(papers: list[tuple[str, dict[str, Any]]], wanted: set[str]) -> list[Duplicate]:
+    """What `find_duplicates(papers)` reports for the papers in `wanted` (as the later of a pair), without
+    indexing every title: for each wanted paper, an index of only the earlier papers that can matter to its
+    answer (the same arXiv id, DOI or normalised title, a title in one of its blocks, or a `not_duplicate_of`
+    naming it), added in their order, answers as the index of all earlier papers does."""
+    keys = [_keys(record) for _id, record in papers]
+    found: list[Duplicate] = []
+    for position, (paper_id, record) in enumerate(papers):
+        if paper_id not in wanted:
+            continue
+        mine = keys[position]
+        index = PaperIndex()
+        for (other_id, other), other_keys in zip(papers[:position], keys[:position], strict=True):
+            if _could_matter(mine, other_keys) or paper_id in (other.get("not_duplicate_of") or []):
+                index.add(other_id, other)
+        dup = index.find(record, paper_id)
+        if dup:
+            found.append(dup)
+    return found
+
+
+def close_papers(papers: list[tuple[str, dict[str, Any]]], wanted: set[str]) -> dict[str, list[str]]:
+    """For each paper in `wanted`, the other papers it could be reported a duplicate of, or another one of it,
+    in either order and whatever their `not_duplicate_of` say: the same arXiv id, DOI or normalised title, or
+    a near-identical title in a shared block. Empty lists: no duplicate finding can involve those papers."""
+    keys = {paper_id: _keys(record) for paper_id, record in papers}
+    out: dict[str, list[str]] = {}
+    for paper_id in wanted:
+        mine = keys[paper_id]
+        out[paper_id] = [
+            other_id for other_id, other in keys.items()
+            if other_id != paper_id and _could_matter(mine, other) and (
+                _same_id(mine, other) or (other[2] is not None and near_identical(mine[2], other[2])))  # type: ignore[arg-type]
+        ]
+    return out

@@ -56,13 +56,28 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name="safetykb")
     for kind, record in kb:
         graph.add_node(record["id"], kind=kind, **{k: v for k, v in record.items() if k != "id"})
+    for source, target, relation in graph_edges(kb):
+        graph.add_edge(source, target, key=relation, relation=relation)
+    return graph
+
+
+Edge = tuple[str, str, str]  # (source, target, relation), the relation also being the edge's key
+
+
+def graph_edges(kb: KnowledgeBase, sources: set[str] | None = None) -> list[Edge]:
+    """The edges of `build_graph`, in the order it adds them (only those from `sources` if given): field by
+    field, then the `introduces` edges that only a resource's `introduced_in` gives."""
+    edges: list[Edge] = []
     for (kind, field), relation in _FIELD_RELATIONS.items():
         for record_id, record in kb.of(kind).items():
-            for _pointer, target in ref_items(record, field):
-                graph.add_edge(record_id, target, key=relation, relation=relation)
+            if sources is None or record_id in sources:
+                edges.extend((record_id, target, relation) for _pointer, target in ref_items(record, field))
+    introduces = {(source, target) for source, target, relation in edges if relation == "introduces"}
     for kind in ("dataset", "benchmark"):
         for record_id, record in kb.of(kind).items():
             paper = record.get("introduced_in")
-            if isinstance(paper, str) and not graph.has_edge(paper, record_id, key="introduces"):
-                graph.add_edge(paper, record_id, key="introduces", relation="introduces")
-    return graph
+            wanted = sources is None or paper in sources
+            if isinstance(paper, str) and wanted and (paper, record_id) not in introduces:
+                introduces.add((paper, record_id))
+                edges.append((paper, record_id, "introduces"))
+    return edges

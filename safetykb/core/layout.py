@@ -155,7 +155,9 @@ def stray_files(root: Path, records: list[tuple[str, Path]] | None = None) -> li
     """Files and links in papers/ and taxonomy/ that the validator does not read as records (`records`, as
     record_files lists them), with what to do about each: a record in the wrong folder must never pass
     unseen. Hidden files are left alone."""
-    found = {path for _kind, path in (record_files(root) if records is None else records)}
+    # Compared as text: this walks every file of the knowledge base, also when one record is validated.
+    found = {str(path) for _kind, path in (record_files(root) if records is None else records)}
+    others = {str(root / name) for name in OTHER_FILES}
     kind_folders = {root / folder for kind, folder in FOLDERS.items() if kind != "paper"}
     out: list[tuple[Path, str]] = []
     for top in _TOP:
@@ -169,9 +171,10 @@ def stray_files(root: Path, records: list[tuple[str, Path]] | None = None) -> li
                     out.append((here / name, "a symbolic link to a folder: records are read only from real "
                                              "folders inside the knowledge base; put the files here instead"))
             for name in sorted(files):
-                path = here / name
-                if name.startswith(".") or path in found or path.relative_to(root).as_posix() in OTHER_FILES:
+                text = os.path.join(folder, name)
+                if name.startswith(".") or text in found or text in others:
                     continue
+                path = here / name
                 if not is_record_name(name):
                     out.append((path, f"not a record file: records are <id>.yaml files; rename it or move it "
                                       f"out of {top}/"))

@@ -374,35 +374,78 @@ def matrix(graph: Graph) -> Matrix:
     cached = graph.graph.get("_matrix")
     if cached is not None:
         return cached
+    up, down = _matrix_trees(graph)
+    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for paper in of_kind(graph, "paper"):
+        _add_to_cells(cells, graph, paper, up, down)
+    result = Matrix(tree_order(graph, "model"), tree_order(graph, "attack"), dict(cells))
+    graph.graph["_matrix"] = result
+    return result
+
+
+def _matrix_trees(graph: Graph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Each model family and attack type with its ancestors (up), each attack type's subtypes (down)."""
     up: dict[str, set[str]] = {}
     for kind in ("model", "attack"):
         for node in of_kind(graph, kind):
             up[node] = {node, *ancestors(graph, node)}
     down = {node: subtree(graph, node) - {node} for node in of_kind(graph, "attack")}
-    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
-    for paper in of_kind(graph, "paper"):
-        models: set[str] = set()
-        proposed: set[str] = set()
-        countered: set[str] = set()
-        covered: set[str] = set()
-        for _p, target, rel in graph.out_edges(paper, data="relation"):
-            if rel == "targets":
-                models |= up.get(target, {target})
-            elif rel == "proposes" and graph.nodes[target].get("kind") == "attack":
-                proposed |= up.get(target, {target})
-            elif rel == "counters":
-                countered |= up.get(target, {target})
-                covered |= down.get(target, set())
-        for model in models:
-            for attack in proposed:
-                cells[(model, attack)].attacks.add(paper)
-            for attack in countered:
-                cells[(model, attack)].defenses.add(paper)
-            for attack in covered - countered:
-                cells[(model, attack)].broader.add(paper)
-    result = Matrix(tree_order(graph, "model"), tree_order(graph, "attack"), dict(cells))
-    graph.graph["_matrix"] = result
-    return result
+    return up, down
+
+
+def _add_to_cells(cells: dict[tuple[str, str], Cell], graph: Graph, paper: str, up: dict[str, set[str]],
+                  down: dict[str, set[str]]) -> None:
+    """Put one paper into the matrix cells it belongs to."""
+    models: set[str] = set()
+    proposed: set[str] = set()
+    countered: set[str] = set()
+    covered: set[str] = set()
+    for _p, target, rel in graph.out_edges(paper, data="relation"):
+        if rel == "targets":
+            models |= up.get(target, {target})
+        elif rel == "proposes" and graph.nodes[target].get("kind") == "attack":
+            proposed |= up.get(target, {target})
+        elif rel == "counters":
+            countered |= up.get(target, {target})
+            covered |= down.get(target, set())
+    for model in models:
+        for attack in proposed:
+            cells[(model, attack)].attacks.add(paper)
+        for attack in countered:
+            cells[(model, attack)].defenses.add(paper)
+        for attack in covered - countered:
+            cells[(model, attack)].broader.add(paper)
+
+
+def refresh_paper_indices(graph: Graph, papers: set[str]) -> None:
+    """After the edges of `papers` changed (or they were added), bring the paper index and the matrix cached
+    on graph (`_index`, `matrix`, made for the graph before) to what they are when made from scratch; the
+    other indices of papers (`former_ids`, `related`, `text_index`) are dropped, to be made again."""
+    index = graph.graph.get("_paper_index")
+    if index is not None:
+        for key in list(index):
+            index[key] -= papers
+            if not index[key]:
+                del index[key]
+        for source in papers:
+            for target, keys in graph.adj[source].items():
+                for data in keys.values():
+                    index[(data.get("relation"), target)].add(source)
+    grid = graph.graph.get("_matrix")
+    if grid is not None:
+        cells = defaultdict(Cell, grid.cells)
+        for key, cell in list(cells.items()):
+            cell.attacks -= papers
+            cell.defenses -= papers
+            cell.broader -= papers
+            if not (cell.attacks or cell.defenses or cell.broader):
+                del cells[key]
+        up, down = _matrix_trees(graph)
+        for paper in sorted(papers):
+            _add_to_cells(cells, graph, paper, up, down)
+        grid.cells = dict(cells)
+    for name in ("_former", "_related", "_text_index"):
+        graph.graph.pop(name, None)
 
 
 def gaps(graph: Graph) -> list[tuple[str, str, int]]:

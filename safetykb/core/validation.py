@@ -2,7 +2,10 @@
 
 `load_and_validate` is the single entry point: the validator script, the site
 build, the query tool and the exporters all start here, and nothing downstream
-reads YAML again.
+reads YAML again. Given records already known to be what their files hold
+(`known`, from the validated snapshot of `core.snapshot`) and the files to report
+on (`only`), it reads only those files and runs only the checks that can report a
+problem in them: the same problems for them as a full run, in a fraction of its time.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ from safetykb.core.problems import ERROR, WARNING, Problem, display_path, format
 from safetykb.core.records import KnowledgeBase
 from safetykb.core.schema import check as schema_check
 from safetykb.core.sections import SECTIONS, check_sections
+from safetykb.core.snapshot import text_digest
 from safetykb.core.yamlsafe import LoadError, Positions, read_record
 
 
@@ -35,6 +40,10 @@ class Result:
     kb: KnowledgeBase
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: Every record file in the order read, the file of each record, and a digest of each file's text.
+    files: list[tuple[str, Path]] = field(default_factory=list)
+    paths: dict[tuple[str, str], Path] = field(default_factory=dict)
+    digests: dict[Path, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -49,25 +58,41 @@ class InvalidKnowledgeBase(Exception):
         self.problems = problems
 
 
-def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
-    """Read and check every record under root; report problems only for files under `only` if given."""
+def load_and_validate(root: Path, only: list[Path] | None = None,
+                      known: Mapping[Path, tuple[Any, str]] | None = None,
+                      scanned: tuple[list[tuple[str, Path]], set[Path]] | None = None) -> Result:
+    """Read and check every record under root; report problems only for files under `only` if given.
+
+    `known` maps files to (record, digest of the text) known to be what they hold now (`core.snapshot`).
+    With `only` too, and at most SCOPED_FILES files under it, a known file outside `only` is not read
+    again and only the checks that can report a problem in a file under `only` run. `scanned`: what
+    `layout.scan_record_files` gave the caller just now."""
     root = root.resolve()
     kb = KnowledgeBase(root)
     texts: dict[Path, str] = {}
     findings: list[Finding] = []
     problems: list[Problem] = []
     paths: dict[tuple[str, str], Path] = {}
+    digests: dict[Path, str] = {}
     seen_ids: dict[str, list[tuple[str, Path]]] = defaultdict(list)
 
-    files, outside = scan_record_files(root)
+    files, outside = scan_record_files(root) if scanned is None else scanned
     unreadable: set[str] = set()
-    checked = _check_files(files, root, outside)
+    wanted = [p.resolve() for p in only] if only else []
+    scope = _files_under(files, wanted) if known is not None and wanted else None
+    if scope is not None and len(scope) > SCOPED_FILES:
+        scope = None
+    checked = _read_files(files, root, outside, known, scope)
     for (kind, path), (data, text, error, own_findings) in zip(files, checked, strict=True):
         if error is not None:
             problems.append(Problem(display_path(path), error.line, error.col, error.message))
             unreadable.add(path.stem)  # its id, most likely: references to it are not reported as unknown
             continue
-        texts[path] = text
+        if text is not None:
+            texts[path] = text
+            digests[path] = text_digest(text)
+        else:  # known, and outside the scope
+            digests[path] = known[path][1]  # type: ignore[index]
         findings.extend(own_findings)
         record_id = data.get("id")
         if not isinstance(record_id, str):
@@ -77,15 +102,31 @@ def load_and_validate(root: Path, only: list[Path] | None = None) -> Result:
             kb.add(kind, data)
             paths[(kind, record_id)] = path
 
-    findings.extend(CrossChecker(kb, paths, unreadable).run(seen_ids))
+    findings.extend(CrossChecker(kb, paths, unreadable).run(seen_ids, scope))
     problems.extend(_check_section_map(root, kb, unreadable, texts, findings))
     problems.extend(_place(findings, texts))
     problems.extend(Problem(display_path(path), 1, 1, message) for path, message in stray_files(root, files))
-    if only:
-        wanted = [p.resolve() for p in only]
+    if wanted:
         problems = [p for p in problems if _under(Path(p.path).resolve(), wanted)]
     found = sorted(set(problems))
-    return Result(kb, [p for p in found if p.severity == ERROR], [p for p in found if p.severity == WARNING])
+    return Result(kb, [p for p in found if p.severity == ERROR], [p for p in found if p.severity == WARNING],
+                  files, paths, digests)
+
+
+#: At most this many files are checked against known records (`known`); more are checked in a full run.
+SCOPED_FILES = 64
+
+
+def _read_files(files: list[tuple[str, Path]], root: Path, outside: set[Path],
+                known: Mapping[Path, tuple[Any, str]] | None, scope: set[Path] | None) -> list[FileCheck]:
+    """_check_files, or with a scope: known files outside it as (record, None, None, []), the rest checked."""
+    if scope is None or known is None:
+        return _check_files(files, root, outside)
+    out: list[FileCheck] = []
+    for kind, path in files:
+        entry = known.get(path) if path not in scope and path not in outside else None
+        out.append((entry[0], None, None, []) if entry is not None else _check_file(kind, path, root, outside))
+    return out
 
 
 def _check_section_map(root: Path, kb: KnowledgeBase, unreadable: set[str], texts: dict[Path, str],
@@ -105,7 +146,7 @@ def _check_section_map(root: Path, kb: KnowledgeBase, unreadable: set[str], text
     return []
 
 
-FileCheck = tuple[Any, str, LoadError | None, list[Finding]]
+FileCheck = tuple[Any, str | None, LoadError | None, list[Finding]]
 
 _LEAVES_ROOT = ("a symbolic link that leads outside the knowledge base: records are read only inside it, "
                 "so it was not opened; put the record file itself here")
@@ -198,6 +239,13 @@ def _place(findings: list[Finding], texts: dict[Path, str]) -> list[Problem]:
             line, col = positions.locate(finding.pointer)
             placed.append(Problem(display_path(path), line, col, finding.message, finding.severity))
     return placed
+
+
+def _files_under(files: list[tuple[str, Path]], roots: list[Path]) -> set[Path]:
+    """The files under any of roots (a file itself or a folder), by their resolved paths' text."""
+    exact = {str(r) for r in roots}
+    prefixes = tuple(str(r).rstrip(os.sep) + os.sep for r in roots)
+    return {path for _kind, path in files if str(path) in exact or str(path).startswith(prefixes)}
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

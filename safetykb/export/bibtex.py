@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import bibtexparser
+from bibtexparser.middlewares.parsestack import default_unparse_stack
 from bibtexparser.model import Entry, Field
 
 from safetykb.core.records import authors_cut, publication_year
@@ -107,4 +108,6 @@ def to_bibtex(records: Iterable[dict[str, Any]]) -> str:
     library = bibtexparser.Library()
     for record in records:
         library.add(entry(record))
-    return bibtexparser.write_string(library)
+    # The library is ours and thrown away: the writer may change its entries in place instead of deep-copying
+    # each one first (a quarter of a 10,000-paper site's page generation).
+    return bibtexparser.write_string(library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))

@@ -264,6 +264,17 @@ def vocabulary(graph: Graph) -> Vocabulary:
         return cached
     vocab = Vocabulary()
     authors: set[str] = set()
+    # words() of the texts seen, reused from the graph's last vocabulary (the query cache keeps it): after one
+    # record changed, the vocabulary is made again from 10,000 papers' ids, venues and authors.
+    known_words: dict[str, list[str]] = graph.graph.get("_words") or {}
+    used: dict[str, list[str]] = {}
+
+    def said(text: str) -> list[str]:
+        found = used.get(text)
+        if found is None:
+            found = used[text] = known_words.get(text) or words(text)
+        return found
+
     for node, data in graph.nodes(data=True):
         kind = data.get("kind")
         if kind in _TAXONOMY_KINDS:
@@ -272,24 +283,25 @@ def vocabulary(graph: Graph) -> Vocabulary:
                 if isinstance(phrase, str) and phrase.strip():
                     vocab.add_term(phrase, kind, node)
         elif kind == "paper":
-            vocab.papers[_key(words(node))] = node
+            vocab.papers[_key(said(node))] = node
             method = data.get("method")
-            if isinstance(method, str) and words(method):
-                vocab.methods.setdefault(_key(words(method)), []).append(node)
+            if isinstance(method, str) and said(method):
+                vocab.methods.setdefault(_key(said(method)), []).append(node)
             venue = data.get("venue")
-            if isinstance(venue, str) and words(venue):
-                vocab.venues.setdefault(_key(words(venue)), venue)
-                vocab.known.update(words(venue))
+            if isinstance(venue, str) and said(venue):
+                vocab.venues.setdefault(_key(said(venue)), venue)
+                vocab.known.update(said(venue))
             for author in data.get("authors") or []:
                 if isinstance(author, str):
                     authors.add(author)
     for old, current in former_ids(graph).items():  # a renamed paper answers to its former ids
-        vocab.papers.setdefault(_key(words(old)), current)
+        vocab.papers.setdefault(_key(said(old)), current)
     for author in authors:
-        vocab.author_words.update(words(author))
+        vocab.author_words.update(said(author))
     vocab.authors = sorted(authors)
     vocab.longest = max([vocab.longest, *(len(k.split()) for k in vocab.venues)])
     graph.graph["_question_vocab"] = vocab
+    graph.graph["_words"] = used
     return vocab
 
 

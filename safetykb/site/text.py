@@ -30,7 +30,12 @@ _URL_UNSAFE = "()[]{}<>\"'` |\\^"
 
 def esc(value: object) -> str:
     """Record text as inert Markdown/HTML: entities for special characters, whitespace collapsed."""
-    text = " ".join(str(value).split()).translate(_TABLE)
+    return _esc(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # the same names, venues and titles are escaped again on page after page
+def _esc(value: str) -> str:
+    text = " ".join(value.split()).translate(_TABLE)
     text = _SHORTCODE.sub("&#58;", text)
     return _LINE_START.sub(lambda m: (m.group(1) or "") + f"&#{ord(m.group(2) or m.group(3))};", text, count=1)
 
